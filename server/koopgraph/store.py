@@ -1,0 +1,174 @@
+"""The only module that talks to pyoxigraph.
+
+Keeping the store behind these few functions means the rest of the code
+never has to know which triple store is used, and the project's rules (one
+named graph per source folder, default graph = union of all named graphs)
+are enforced in one place.
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import resources
+from .errors import KoopgraphError
+from .sources import ONTOLOGY_GRAPH, graph_sources
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+class StoreBusyError(KoopgraphError):
+    """Another process (usually `koopgraph serve`) holds the store's lock."""
+
+
+class StoreOpenError(KoopgraphError):
+    """The store directory cannot be used for another reason."""
+
+
+class SourceError(KoopgraphError):
+    """An RDF file cannot be read or parsed."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        self.detail = " ".join(detail.split())  # one line, whatever the parser says
+        super().__init__(
+            f"Fehler in {path}: {self.detail}",
+            f"Error in {path}: {self.detail}",
+        )
+
+
+def _is_lock_error(error: OSError) -> bool:
+    # pyoxigraph gives no error code, only RocksDB's text: "While lock file:
+    # .../LOCK: Resource temporarily unavailable" from another process, "lock
+    # hold by current process" from the same one.
+    text = str(error).lower()
+    return "lock" in text and "permission denied" not in text
+
+
+def open_store(path: str | Path | None) -> ox.Store:
+    """Open (creating if needed) the store at path; None gives an in-memory
+    store for tests and throwaway builds."""
+    if path is None:
+        return ox.Store()
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as error:
+        if _is_lock_error(error):
+            raise StoreBusyError(
+                f"Der Speicher {path} wird von einem anderen Prozess benutzt (läuft `koopgraph serve`?)",
+                f"The store {path} is in use by another process (is `koopgraph serve` running?)",
+            ) from error
+        raise StoreOpenError(
+            f"Der Speicher {path} kann nicht geöffnet werden: {error}",
+            f"The store {path} cannot be opened: {error}",
+        ) from error
+
+
+def _parse(path: Path) -> list[ox.Triple]:
+    """All triples of one file. Graph names inside TriG are dropped on
+    purpose: the file's location alone decides its graph."""
+    try:
+        # Fresh blank node ids per file keep `_:x` in two files apart.
+        quads = ox.parse(path=str(path), format=_FORMATS[path.suffix.lower()], rename_blank_nodes=True)
+        return [quad.triple for quad in quads]
+    except SyntaxError as error:
+        detail = error.msg if isinstance(error.msg, str) else str(error)
+        if error.lineno and f"line {error.lineno}" not in detail:
+            detail = f"line {error.lineno}: {detail}"
+        raise SourceError(path, detail) from error
+    except (OSError, ValueError) as error:
+        raise SourceError(path, str(error)) from error
+
+
+def _replace_graph(store: ox.Store, graph_iri: str, triples: Iterable[ox.Triple]) -> None:
+    # One SPARQL update is one transaction in Oxigraph, so readers see either
+    # the old or the new graph, never an empty or half-filled one.
+    graph = ox.NamedNode(graph_iri)
+    body = " .\n".join(str(triple) for triple in triples)
+    update = f"DROP SILENT GRAPH {graph}"
+    if body:
+        update += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n{body} .\n}} }}"
+    store.update(update)
+
+
+def _count(store: ox.Store, graph_iri: str) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+
+
+def build(store: ox.Store, root: Path | None = None) -> dict[str, int]:
+    """Replace every file-backed graph with the current file contents.
+
+    All files are parsed before the store is touched, so a syntax error
+    leaves the store exactly as it was. Graphs that do not come from files
+    (submissions, caches) are never touched.
+    """
+    root = resources.root() if root is None else Path(root)
+    parsed = [
+        (source.graph_iri, [triple for path in source.files for triple in _parse(path)])
+        for source in graph_sources(root)
+    ]
+    counts: dict[str, int] = {}
+    for graph_iri, triples in parsed:
+        _replace_graph(store, graph_iri, triples)
+        counts[graph_iri] = _count(store, graph_iri)
+    return counts
+
+
+def query(store: ox.Store, sparql: str, **kw: Any) -> Any:
+    """Run a SPARQL query with the project's rule: the default graph is the
+    union of all named graphs."""
+    return store.query(sparql, use_default_graph_as_union=True, **kw)
+
+
+_CLASS_COUNTS = f"""
+SELECT ?class (COUNT(DISTINCT ?instance) AS ?n) WHERE {{
+  ?instance <{RDF_TYPE}> ?class .
+  FILTER(isIRI(?class))
+}} GROUP BY ?class
+"""
+
+_GERMAN_LABELS = f"""
+SELECT ?class ?label WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?class <{RDFS_LABEL}> ?label }}
+  FILTER(langMatches(lang(?label), "de"))
+}}
+"""
+
+
+def class_counts(store: ox.Store) -> list[tuple[str, str | None, int]]:
+    """(class IRI, German label or None, distinct instances), most frequent
+    first, ties by IRI, so the stats table is stable between runs."""
+    labels: dict[str, str] = {}
+    for row in query(store, _GERMAN_LABELS):
+        iri, label = row["class"].value, row["label"].value
+        # Several German labels: keep the smallest, deterministically.
+        if iri not in labels or label < labels[iri]:
+            labels[iri] = label
+    counts = [(row["class"].value, int(row["n"].value)) for row in query(store, _CLASS_COUNTS)]
+    return [(iri, labels.get(iri), n) for iri, n in sorted(counts, key=lambda c: (-c[1], c[0]))]
+
+
+def graph_counts(store: ox.Store) -> list[tuple[str, int]]:
+    """(named graph IRI, triples) for every named graph, sorted by IRI."""
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = [(row["g"].value, int(row["n"].value)) for row in rows if isinstance(row["g"], ox.NamedNode)]
+    return sorted(counts)
+
+
+def is_empty(store: ox.Store) -> bool:
+    """True when the store holds no triples at all (never built)."""
+    return len(store) == 0
