@@ -20,3 +20,32 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("KOOPGRAPH_RESOURCES", raising=False)
     monkeypatch.delenv("KOOPGRAPH_STORE", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+# ---------------------------------------------------------------- the real graph
+
+import pyoxigraph  # noqa: E402
+from rdflib import Dataset, Graph  # noqa: E402
+
+from koopgraph import resources, store  # noqa: E402
+from koopgraph.sources import SHAPES_GRAPH  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def kg() -> pyoxigraph.Store:
+    """The real ontology, data and shapes in an in-memory store, built once."""
+    s = store.open_store(None)
+    store.build(s, resources.root())
+    return s
+
+
+@pytest.fixture(scope="session")
+def kg_graph(kg: pyoxigraph.Store) -> Graph:
+    """Ontology and data (not the shapes) as one rdflib graph, for pySHACL."""
+    ds = Dataset()
+    ds.parse(data=kg.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode(), format="nquads")
+    graph = Graph()
+    for s_, p, o, g in ds.quads((None, None, None, None)):
+        if str(g) != SHAPES_GRAPH:
+            graph.add((s_, p, o))
+    return graph
