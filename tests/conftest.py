@@ -25,7 +25,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the real graph
 
 import pyoxigraph  # noqa: E402
-from rdflib import Dataset, Graph  # noqa: E402
+from rdflib import Graph  # noqa: E402
 
 from koopgraph import resources, store  # noqa: E402
 from koopgraph.sources import SHAPES_GRAPH  # noqa: E402
@@ -42,10 +42,8 @@ def kg() -> pyoxigraph.Store:
 @pytest.fixture(scope="session")
 def kg_graph(kg: pyoxigraph.Store) -> Graph:
     """Ontology and data (not the shapes) as one rdflib graph, for pySHACL."""
-    ds = Dataset()
-    ds.parse(data=kg.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode(), format="nquads")
     graph = Graph()
-    for s_, p, o, g in ds.quads((None, None, None, None)):
-        if str(g) != SHAPES_GRAPH:
-            graph.add((s_, p, o))
+    for name in kg.named_graphs():
+        if name.value != SHAPES_GRAPH:
+            graph.parse(data=kg.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name), format="nt")
     return graph
