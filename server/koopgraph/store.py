@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import resources
+from . import querytext, resources
 from .errors import KoopgraphError
 from .sources import ONTOLOGY_GRAPH, graph_sources
 
@@ -35,6 +35,18 @@ class StoreBusyError(KoopgraphError):
 
 class StoreOpenError(KoopgraphError):
     """The store directory cannot be used for another reason."""
+
+
+class QuerySyntaxError(KoopgraphError):
+    """The SPARQL text does not parse; detail is the parser's own message."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"Syntaxfehler in der SPARQL-Abfrage: {detail}", f"Syntax error in the SPARQL query: {detail}")
+
+
+class InvalidIriError(KoopgraphError):
+    """A graph name given for the dataset is not an IRI."""
 
 
 class SourceError(KoopgraphError):
@@ -128,10 +140,79 @@ def build(store: ox.Store, root: Path | None = None) -> dict[str, int]:
     return counts
 
 
-def query(store: ox.Store, sparql: str, **kw: Any) -> Any:
+def _graphs(iris: Iterable[str]) -> list[ox.NamedNode]:
+    try:
+        return [ox.NamedNode(iri) for iri in iris]
+    except ValueError as error:
+        raise InvalidIriError(
+            f"Ungültige Graph-IRI: {error}",
+            f"Invalid graph IRI: {error}",
+        ) from error
+
+
+def _dataset(
+    sparql: str, strict: bool, default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None
+) -> dict[str, Any]:
+    """pyoxigraph's dataset arguments for one query.
+
+    An explicit dataset (SPARQL protocol parameters) replaces the query's
+    own FROM/FROM NAMED, and what it leaves out is empty, as the protocol
+    says. Otherwise the union rule applies, except in strict mode and for
+    queries with their own FROM: pyoxigraph's union flag would silently
+    override those.
+    """
+    if default_graphs is not None or named_graphs is not None:
+        return {"default_graph": _graphs(default_graphs or ()), "named_graphs": _graphs(named_graphs or ())}
+    if strict or "FROM" in querytext.keywords(sparql):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def query(
+    store: ox.Store,
+    sparql: str,
+    *,
+    strict: bool = False,
+    default_graphs: Iterable[str] | None = None,
+    named_graphs: Iterable[str] | None = None,
+    base_iri: str | None = None,
+    substitutions: dict[str | ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run a SPARQL query with the project's rule: the default graph is the
-    union of all named graphs."""
-    return store.query(sparql, use_default_graph_as_union=True, **kw)
+    union of all named graphs (unless strict or an explicit dataset is given).
+
+    substitutions binds variables to RDF terms before evaluation, so
+    parameters never need to be pasted into query text. The result is lazy:
+    evaluation mostly happens while it is serialized or iterated.
+    """
+    bindings = {ox.Variable(k) if isinstance(k, str) else k: term for k, term in (substitutions or {}).items()}
+    dataset = _dataset(sparql, strict, default_graphs, named_graphs)
+    try:
+        return store.query(sparql, base_iri=base_iri, substitutions=bindings or None, **dataset)
+    except SyntaxError as error:
+        raise QuerySyntaxError(error.msg if isinstance(error.msg, str) else str(error)) from error
+
+
+def result_kind(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> str:
+    """"solutions", "boolean" or "graph": what a query result can be serialized as."""
+    if isinstance(result, ox.QuerySolutions):
+        return "solutions"
+    if isinstance(result, ox.QueryBoolean):
+        return "boolean"
+    return "graph"
+
+
+def triple_count(store: ox.Store, *, strict: bool = False) -> int:
+    """Distinct triples in the default graph queries see: the union of all
+    graphs (pyoxigraph includes the store's own default graph, which builds
+    leave empty), or in strict mode the store's own default graph.
+
+    DISTINCT because pyoxigraph's union is a bag: a triple stated in two
+    graphs matches twice, though the merged graph holds it once.
+    """
+    sparql = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    rows = query(store, sparql, strict=strict)
+    return int(next(iter(rows))["n"].value)
 
 
 _CLASS_COUNTS = f"""
@@ -172,3 +253,18 @@ def graph_counts(store: ox.Store) -> list[tuple[str, int]]:
 def is_empty(store: ox.Store) -> bool:
     """True when the store holds no triples at all (never built)."""
     return len(store) == 0
+
+
+def size(store: ox.Store) -> int:
+    """All quads in the store, in every graph."""
+    return len(store)
+
+
+def load_triples(store: ox.Store, path: Path, graph_iri: str | None = None) -> None:
+    """Add one RDF file to graph_iri, or to the store's default graph.
+
+    For test fixtures and data that is not part of the packaged sources;
+    build() remains the way to load the project's own files.
+    """
+    graph = ox.DefaultGraph() if graph_iri is None else ox.NamedNode(graph_iri)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse(Path(path)))

@@ -1,0 +1,53 @@
+"""The keyword scanner that decides union vs FROM and refuses SERVICE."""
+
+import time
+
+import pytest
+
+from koopgraph.querytext import keywords
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        ("SELECT * FROM <urn:g> WHERE {}", {"FROM"}),
+        ("select * from<urn:g>{}", {"FROM"}),
+        ("SELECT * FROM NAMED <urn:g> WHERE { GRAPH ?g {} }", {"FROM"}),
+        ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", {"SERVICE"}),
+        ("SELECT * WHERE { SERVICE SILENT ?endpoint { } }", {"SERVICE"}),
+        # tokens glued together without white space are still keywords for SPARQL
+        ("SELECT * WHERE { ?s ?p true.SERVICE <x> {} }", {"SERVICE"}),
+        ("SELECT * WHERE { ?s ?p ex: .SERVICE <x> {} }", {"SERVICE"}),
+        ("SELECT * WHERE { ?s ?p 1SERVICE <x> {} }", {"SERVICE"}),
+        ("SELECT * WHERE { FILTER(?a<?b) SERVICE <x> {} }", {"SERVICE"}),
+    ],
+)
+def test_keywords_are_found(sparql: str, expected: set[str]) -> None:
+    assert keywords(sparql) == expected
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT ?from WHERE { ?s ?p ?from }",
+        "SELECT $service WHERE {}",
+        "PREFIX from: <urn:x#> SELECT * WHERE { from:a ?p ?o }",
+        "SELECT * WHERE { ?s ex:from ?o . ?s ex:a.SERVICE ?o }",
+        'SELECT * WHERE { ?s ?p "FROM" }',
+        "SELECT * WHERE { ?s ?p 'SERVICE' }",
+        'SELECT * WHERE { ?s ?p """a "quoted" FROM""" }',
+        'SELECT * WHERE { ?s ?p "escaped \\" FROM" }',
+        "SELECT * WHERE { <urn:from> <http://x/SERVICE> ?o }",
+        "# FROM in a comment\nSELECT * WHERE { ?s ?p ?o } # SERVICE",
+        "SELECT * WHERE { _:service ?p ?o }",
+    ],
+)
+def test_words_that_are_not_keywords_are_ignored(sparql: str) -> None:
+    assert keywords(sparql) == set()
+
+
+@pytest.mark.parametrize("text", ["a." * 500_000 + " from", "ex:" + "a." * 500_000, '"""' + "x" * 1_000_000])
+def test_scan_stays_linear_on_hostile_input(text: str) -> None:
+    start = time.perf_counter()
+    keywords(text)
+    assert time.perf_counter() - start < 2.0
