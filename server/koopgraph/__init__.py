@@ -1,4 +1,48 @@
 """Koopgraph: knowledge graph on cooperation between job centres and
 migration services in Schleswig-Holstein."""
 
+from typing import Any
+
+from flask import Flask, current_app
+
 __version__ = "0.1.0"
+
+STORE_KEY = "koopgraph.store"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The web app: config → store → blueprints → error handlers.
+
+    The store is opened once per app and shared by all threads (pyoxigraph
+    stores are thread-safe); an empty store is built from the packaged
+    files first, so `koopgraph serve` works on a fresh install.
+    """
+    from . import config as settings, cors, errors, health, sparql
+
+    app = Flask(__name__)
+    app.config.update(settings.load(config))
+    # Flask enforces both limits while reading, before a body is parsed.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
+    app.extensions[STORE_KEY] = _open(app.config)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
+    cors.init_app(app)
+    errors.register(app)
+    return app
+
+
+def _open(config: dict[str, Any]):
+    from . import store as kgstore
+    from .config import MEMORY
+
+    store = kgstore.open_store(None if config["STORE"] == MEMORY else config["STORE"])
+    if config["BUILD_IF_EMPTY"] and kgstore.is_empty(store):
+        kgstore.build(store, config["RESOURCES"])
+        store.flush()
+    return store
+
+
+def current_store():
+    """The store of the app handling the current request."""
+    return current_app.extensions[STORE_KEY]

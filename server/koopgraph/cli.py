@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, store as kgstore
+from . import __version__, config as settings, create_app, serving, store as kgstore
 from .config import default_store_path
 from .errors import KoopgraphError
 
@@ -100,6 +100,42 @@ def stats(store_path: Path | None) -> None:
     graphs += [(str(n), iri) for iri, n in kgstore.graph_counts(store)]
     for line in _table(graphs, right={0}):
         click.echo(f"  {line}")
+
+
+@koopgraph.command()
+@click.option("--host", default=None, help="Adresse / interface (default 127.0.0.1)")
+@click.option("--port", type=int, default=None, help="Port (default 8000; 0 = any free port)")
+@store_option
+@click.option(
+    "--strict-dataset",
+    is_flag=True,
+    default=None,
+    help="Standardgraph = Default-Graph des Speichers statt Vereinigung / "
+    "plain SPARQL dataset: default graph is the store's default graph, not the union",
+)
+@click.option("--threads", type=int, default=None, help="Worker-Threads / worker threads (default 4)")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="TOML-Konfigurationsdatei / config file (default: $KOOPGRAPH_CONFIG)",
+)
+def serve(
+    host: str | None,
+    port: int | None,
+    store_path: Path | None,
+    strict_dataset: bool | None,
+    threads: int | None,
+    config_file: Path | None,
+) -> None:
+    """SPARQL-Endpunkt starten / run the SPARQL endpoint (waitress)."""
+    options = {"HOST": host, "PORT": port, "STORE": store_path, "STRICT_DATASET": strict_dataset, "THREADS": threads}
+    config = settings.load({k: v for k, v in options.items() if v is not None}, config_file=config_file)
+    server = serving.make_server(create_app(config), config)
+    base = serving.url(server)
+    click.echo(f"Koopgraph läuft auf / listening on {base}  (SPARQL: {base}sparql)")
+    serving.run(server)
 
 
 def main() -> None:

@@ -1,8 +1,61 @@
-"""Where things live on the user's machine, resolved in one place so the CLI
-and the web server always agree on the same store."""
+"""Settings and where things live, resolved in one place so the CLI and the
+web server always agree on the same store.
+
+Every setting is resolved in this order, later layers winning:
+
+1. the defaults below (``DEFAULTS``),
+2. an optional TOML config file (path from ``--config`` or ``$KOOPGRAPH_CONFIG``),
+3. environment variables ``KOOPGRAPH_<NAME>`` (e.g. ``KOOPGRAPH_STRICT_DATASET=1``),
+4. the dict given to ``create_app`` or the options given to ``koopgraph serve``.
+
+| Setting          | Default                                  | Meaning |
+|------------------|------------------------------------------|---------|
+| STORE            | ``$XDG_DATA_HOME/koopgraph/store``       | store directory, or ``:memory:`` for a throwaway in-memory store |
+| RESOURCES        | packaged files (or the checkout)         | folder with ontology/, data/, shapes/, queries/ used to build an empty store |
+| BUILD_IF_EMPTY   | ``true``                                 | build the store from RESOURCES when it holds no triple at start |
+| STRICT_DATASET   | ``false``                                | plain SPARQL dataset: default graph = the store's default graph, not the union of all named graphs |
+| MAX_BODY_BYTES   | ``10485760`` (10 MB)                     | largest request body; larger bodies get 413 before they are parsed |
+| CORS_ORIGINS     | ``*``                                    | origins allowed to read GET endpoints from a browser (space-separated; empty = none) |
+| HOST             | ``127.0.0.1``                            | interface ``koopgraph serve`` listens on |
+| PORT             | ``8000``                                 | TCP port of ``koopgraph serve`` (0 = any free port) |
+| THREADS          | ``4``                                    | worker threads of ``koopgraph serve`` |
+
+The same table is in the README under "Einstellungen / Settings"; a test
+fails when a setting is missing from either.
+"""
 
 import os
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from .errors import KoopgraphError
+
+ENV_PREFIX = "KOOPGRAPH_"
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+MEMORY = ":memory:"
+
+DEFAULTS: dict[str, Any] = {
+    "STORE": None,
+    "RESOURCES": None,
+    "BUILD_IF_EMPTY": True,
+    "STRICT_DATASET": False,
+    "MAX_BODY_BYTES": 10 * 1024 * 1024,
+    "CORS_ORIGINS": "*",
+    "HOST": "127.0.0.1",
+    "PORT": 8000,
+    "THREADS": 4,
+}
+
+# None defaults carry no type of their own.
+_TYPES: dict[str, type] = {name: str if value is None else type(value) for name, value in DEFAULTS.items()}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(KoopgraphError):
+    """A setting has a value of the wrong type or an unknown name."""
 
 
 def default_store_path() -> Path:
@@ -18,3 +71,86 @@ def default_store_path() -> Path:
     # The XDG spec says relative values are invalid and must be ignored.
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
     return base / "koopgraph" / "store"
+
+
+def _convert(name: str, value: Any, origin: str) -> Any:
+    """Typed value of one setting; strings (environment) are parsed, other
+    values must already have the right type."""
+    kind = _TYPES[name]
+    if value is None or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        return value
+    if isinstance(value, str) and kind is bool and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    if isinstance(value, str) and kind is int and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, Path) and kind is str:
+        return str(value)
+    raise ConfigError(
+        f"Ungültiger Wert für {name} in {origin}: {value!r} (erwartet: {kind.__name__})",
+        f"Invalid value for {name} in {origin}: {value!r} (expected: {kind.__name__})",
+    )
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    """Settings of a TOML file; keys may be lower case. Unknown keys fail
+    loudly: a typo would otherwise silently leave the default in force."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(
+            f"Die Konfigurationsdatei {path} kann nicht gelesen werden: {error}",
+            f"The config file {path} cannot be read: {error}",
+        ) from error
+    settings = {}
+    for key, value in data.items():
+        name = key.upper()
+        if name not in DEFAULTS:
+            raise ConfigError(
+                f"Unbekannte Einstellung {key!r} in {path}; bekannt: {', '.join(DEFAULTS)}",
+                f"Unknown setting {key!r} in {path}; known: {', '.join(DEFAULTS)}",
+            )
+        settings[name] = _convert(name, value, str(path))
+    return settings
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        name: _convert(name, environ[ENV_PREFIX + name], f"${ENV_PREFIX}{name}")
+        for name in DEFAULTS
+        if ENV_PREFIX + name in environ
+    }
+
+
+def _check_ranges(settings: dict[str, Any]) -> None:
+    limits = {"PORT": (0, 65535), "THREADS": (1, 1024), "MAX_BODY_BYTES": (1, 2**40)}
+    for name, (low, high) in limits.items():
+        if not low <= settings[name] <= high:
+            raise ConfigError(
+                f"{name} muss zwischen {low} und {high} liegen, nicht {settings[name]}",
+                f"{name} must be between {low} and {high}, not {settings[name]}",
+            )
+
+
+def load(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """All settings, resolved defaults → file → environment → overrides.
+
+    Keys of overrides that are not settings (e.g. Flask's TESTING) are passed
+    through unchanged, so tests can configure Flask in the same dict.
+    """
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    path = config_file or environ.get(CONFIG_ENV)
+    if path:
+        settings.update(_from_file(Path(path).expanduser()))
+    settings.update(_from_env(environ))
+    for key, value in (overrides or {}).items():
+        settings[key] = _convert(key, value, "config") if key in DEFAULTS else value
+    if settings["STORE"] is None:
+        settings["STORE"] = str(default_store_path())
+    _check_ranges(settings)
+    return settings

@@ -1,0 +1,163 @@
+"""Blueprint /sparql: the SPARQL 1.1 Protocol, read-only.
+
+The view reads the operation from the request, runs it with store.query,
+negotiates the format with the result's kind and lets pyoxigraph write the
+answer. Everything the client got wrong becomes an ApiError with the
+status the protocol asks for; nothing is written to the store (updates get
+403 until write access exists).
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from . import cors, current_store, formats, querytext, service_description, store as kgstore
+from .errors import ApiError
+from .sources import BASE
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+_UTF8 = {"utf-8", "utf8", "us-ascii"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the client asked for: a query (None: describe the service), the
+    protocol dataset (None: the endpoint's default) and ?format= names."""
+
+    query: str | None
+    default_graphs: list[str] | None
+    named_graphs: list[str] | None
+    format_names: list[str]
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@cors.read_endpoint
+def endpoint() -> Response:
+    """Query via GET or POST; a GET without query describes the service."""
+    operation = _read_operation()
+    if operation.query is None:
+        return _service_description(operation)
+    if "SERVICE" in querytext.keywords(operation.query):
+        raise ApiError(
+            403,
+            "Föderierte Abfragen (SERVICE) sind an diesem Endpunkt abgeschaltet.",
+            "Federated queries (SERVICE) are disabled on this endpoint.",
+            "service-forbidden",
+        )
+    result = _run(operation)
+    chosen = formats.negotiate(request.headers.get("Accept"), kgstore.result_kind(result), operation.format_names)
+    return _answer(formats.serialize(result, chosen), chosen)
+
+
+def _run(operation: Operation):
+    """store.query with the endpoint's settings; relative IRIs in the query
+    resolve against the Koopgraph namespace, wherever the server runs."""
+    try:
+        return kgstore.query(
+            current_store(),
+            operation.query,
+            strict=current_app.config["STRICT_DATASET"],
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+            base_iri=BASE,
+        )
+    except kgstore.QuerySyntaxError as error:
+        raise ApiError(400, error.de, error.en, "query-syntax") from error
+    except kgstore.InvalidIriError as error:
+        raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
+
+
+def _service_description(operation: Operation) -> Response:
+    store, strict = current_store(), current_app.config["STRICT_DATASET"]
+    triples = service_description.describe(
+        request.base_url,
+        kgstore.triple_count(store, strict=strict),
+        kgstore.graph_counts(store),
+        union=not strict,
+    )
+    chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, operation.format_names)
+    return _answer(formats.serialize_triples(triples, chosen, service_description.PREFIXES), chosen)
+
+
+def _answer(body: bytes, chosen: formats.Negotiated) -> Response:
+    return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+def _read_operation() -> Operation:
+    """The operation in the request, checked against the protocol's rules
+    in the order that gives the most useful answer."""
+    reading = request.method in ("GET", "HEAD")
+    params = request.args if reading else _post_params()
+    queries, updates = params.getlist("query"), params.getlist("update")
+    if updates and reading:
+        raise ApiError(400, "Updates gehen nur per POST.", "Updates must be sent with POST.", "update-via-get")
+    if queries and updates:
+        raise ApiError(
+            400,
+            "Eine Anfrage darf nicht zugleich query und update enthalten.",
+            "A request must not contain both query and update.",
+            "query-and-update",
+        )
+    if len(queries) > 1 or len(updates) > 1:
+        raise ApiError(
+            400, "Genau eine Abfrage pro Anfrage, bitte.", "Exactly one operation per request, please.", "several-operations"
+        )
+    if updates:
+        raise ApiError(
+            403,
+            "Dieser Endpunkt ist nur lesend; Schreibzugriff (SPARQL Update) gibt es noch nicht.",
+            "This endpoint is read-only; write access (SPARQL Update) is not available yet.",
+            "update-forbidden",
+        )
+    if not queries and not reading:
+        raise ApiError(400, "Der Parameter query fehlt.", "The query parameter is missing.", "missing-query")
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    explicit = bool(defaults or named)
+    return Operation(
+        query=queries[0] if queries else None,
+        default_graphs=defaults if explicit else None,
+        named_graphs=named if explicit else None,
+        format_names=params.getlist("format"),
+    )
+
+
+def _post_params() -> MultiDict:
+    """Parameters of a POST: URL-encoded form, or the query as body with the
+    other parameters in the URL. The size is checked before any parsing."""
+    limit = current_app.config["MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+    if request.mimetype == FORM:
+        return CombinedMultiDict([request.args, request.form])
+    if request.mimetype in (QUERY, UPDATE):
+        params = MultiDict(request.args)
+        params.add("query" if request.mimetype == QUERY else "update", _utf8_body())
+        return params
+    received = request.mimetype or "keiner / none"
+    raise ApiError(
+        415,
+        f"Content-Type {received} wird nicht unterstützt; erlaubt: {FORM}, {QUERY}, {UPDATE}.",
+        f"Content-Type {received} is not supported; allowed: {FORM}, {QUERY}, {UPDATE}.",
+        "unsupported-media-type",
+    )
+
+
+def _utf8_body() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in _UTF8:
+        raise ApiError(
+            415,
+            f"Nur UTF-8 wird unterstützt, nicht {charset}.",
+            f"Only UTF-8 is supported, not {charset}.",
+            "unsupported-charset",
+        )
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "Der Text ist kein gültiges UTF-8.", "The text is not valid UTF-8.", "invalid-utf8") from error
