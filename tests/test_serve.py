@@ -1,0 +1,102 @@
+"""`koopgraph serve` as a real process: it builds an empty store, prints its
+URL, answers, holds the store's lock, and stops on SIGTERM."""
+
+import json
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import sparqltree
+from sparqltree import COUNTS
+
+CLI = [sys.executable, "-c", "from koopgraph.cli import main; main()"]
+TIMEOUT = 30
+
+
+def _env(resources: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOOPGRAPH_")}
+    return {**env, "KOOPGRAPH_RESOURCES": str(resources), "PYTHONUNBUFFERED": "1"}
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> str:
+    """The first line on stdout, or fail with stderr once timeout passes."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            pytest.fail(f"serve printed nothing within {timeout} s")
+    line = process.stdout.readline()
+    if not line:
+        pytest.fail(f"serve exited early ({process.wait(5)}): {process.stderr.read()}")
+    return line
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path, dict[str, str]]]:
+    env = _env(sparqltree.write(tmp_path / "resources"))
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", "0", "--store", str(store), "--threads", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = _first_line(process, TIMEOUT)
+        match = re.fullmatch(r"Koopgraph läuft auf / listening on (http://127\.0\.0\.1:\d+/)  \(SPARQL: \1sparql\)\n", line)
+        assert match, line
+        yield process, match.group(1), store, env
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=TIMEOUT)
+
+
+def test_serve_builds_the_empty_store_and_answers_healthz(served) -> None:
+    _, url, _, _ = served
+    with urllib.request.urlopen(url + "healthz", timeout=TIMEOUT) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/json"
+        assert json.load(response) == {"status": "ok", "triples": sum(COUNTS.values())}
+
+
+def test_build_while_serve_runs_exits_2_with_store_busy_message(served) -> None:
+    _, _, store, env = served
+    build = subprocess.run(
+        [*CLI, "build", "--store", str(store)], env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert build.returncode == 2
+    assert build.stderr == (
+        f"koopgraph: Der Speicher {store} wird von einem anderen Prozess benutzt (läuft `koopgraph serve`?) / "
+        f"The store {store} is in use by another process (is `koopgraph serve` running?)\n"
+    )
+
+
+def test_second_serve_on_the_same_store_exits_2(served) -> None:
+    _, _, store, env = served
+    second = subprocess.run(
+        [*CLI, "serve", "--port", "0", "--store", str(store)], env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert second.returncode == 2
+    assert "is in use by another process" in second.stderr
+    assert "Traceback" not in second.stderr
+
+
+def test_sigterm_stops_the_server_cleanly(served) -> None:
+    process, url, store, env = served
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=TIMEOUT) == 0
+    # the lock is released: the store opens again
+    started = time.monotonic()
+    stats = subprocess.run([*CLI, "stats", "--store", str(store)], env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    assert stats.returncode == 0, stats.stderr
+    assert time.monotonic() - started < TIMEOUT
