@@ -388,6 +388,19 @@ def test_syntax_error_is_400_with_the_parsers_message(client: FlaskClient) -> No
     assert error["message_en"] == f"Syntax error in the SPARQL query: {parser.value.msg}"
 
 
+def test_unknown_function_is_400_not_500(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT (<http://example.org/f>(1) AS ?x) {}"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "query-not-supported"
+    assert "http://example.org/f" in error["message_en"]
+
+
+def test_query_string_with_invalid_utf8_is_answered_not_crashed(client: FlaskClient) -> None:
+    response = client.get("/sparql?query=ASK%20%7B%FF%7D")
+    assert response.status_code == 400
+
+
 def test_update_via_form_is_403(client: FlaskClient) -> None:
     response = client.post("/sparql", data={"update": "CLEAR ALL"})
     assert response.status_code == 403

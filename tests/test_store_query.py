@@ -8,7 +8,7 @@ import pytest
 
 from kgtree import GRAPH, ID, KG
 from koopgraph import store as kgstore
-from koopgraph.store import InvalidIriError, QuerySyntaxError
+from koopgraph.store import InvalidIriError, QueryNotSupportedError, QuerySyntaxError
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -76,6 +76,11 @@ def test_syntax_error_carries_the_parsers_message(store: ox.Store) -> None:
         kgstore.query(store, "SELECT ?x WHERE {")
     assert caught.value.detail == parser.value.msg
     assert caught.value.en == f"Syntax error in the SPARQL query: {parser.value.msg}"
+
+
+def test_unknown_function_is_query_not_supported(store: ox.Store) -> None:
+    with pytest.raises(QueryNotSupportedError, match="http://example.org/f"):
+        kgstore.query(store, "SELECT (<http://example.org/f>(1) AS ?x) {}")
 
 
 def test_invalid_graph_iri_is_a_koopgraph_error(store: ox.Store) -> None:

@@ -69,6 +69,8 @@ def _run(operation: Operation):
         )
     except kgstore.QuerySyntaxError as error:
         raise ApiError(400, error.de, error.en, "query-syntax") from error
+    except kgstore.QueryNotSupportedError as error:
+        raise ApiError(400, error.de, error.en, "query-not-supported") from error
     except kgstore.InvalidIriError as error:
         raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
 
@@ -90,11 +92,24 @@ def _answer(body: bytes, chosen: formats.Negotiated) -> Response:
 
 
 def _read_operation() -> Operation:
-    """The operation in the request, checked against the protocol's rules
-    in the order that gives the most useful answer."""
+    """The operation in the request, after the protocol's checks."""
     reading = request.method in ("GET", "HEAD")
     params = request.args if reading else _post_params()
     queries, updates = params.getlist("query"), params.getlist("update")
+    _check_operations(queries, updates, reading)
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    explicit = bool(defaults or named)
+    return Operation(
+        query=queries[0] if queries else None,
+        default_graphs=defaults if explicit else None,
+        named_graphs=named if explicit else None,
+        format_names=params.getlist("format"),
+    )
+
+
+def _check_operations(queries: list[str], updates: list[str], reading: bool) -> None:
+    """Malformed requests (400) before forbidden ones (403), so a client
+    learns what is wrong with its request even where updates are refused."""
     if updates and reading:
         raise ApiError(400, "Updates gehen nur per POST.", "Updates must be sent with POST.", "update-via-get")
     if queries and updates:
@@ -117,14 +132,6 @@ def _read_operation() -> Operation:
         )
     if not queries and not reading:
         raise ApiError(400, "Der Parameter query fehlt.", "The query parameter is missing.", "missing-query")
-    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
-    explicit = bool(defaults or named)
-    return Operation(
-        query=queries[0] if queries else None,
-        default_graphs=defaults if explicit else None,
-        named_graphs=named if explicit else None,
-        format_names=params.getlist("format"),
-    )
 
 
 def _post_params() -> MultiDict:

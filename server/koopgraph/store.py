@@ -45,6 +45,18 @@ class QuerySyntaxError(KoopgraphError):
         super().__init__(f"Syntaxfehler in der SPARQL-Abfrage: {detail}", f"Syntax error in the SPARQL query: {detail}")
 
 
+class QueryNotSupportedError(KoopgraphError):
+    """The query parses but cannot be run here, e.g. it calls a function the
+    engine does not know."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"Die Abfrage kann nicht ausgeführt werden: {detail}",
+            f"The query cannot be run: {detail}",
+        )
+
+
 class InvalidIriError(KoopgraphError):
     """A graph name given for the dataset is not an IRI."""
 
@@ -191,6 +203,8 @@ def query(
         return store.query(sparql, base_iri=base_iri, substitutions=bindings or None, **dataset)
     except SyntaxError as error:
         raise QuerySyntaxError(error.msg if isinstance(error.msg, str) else str(error)) from error
+    except RuntimeError as error:  # pyoxigraph's word for "parsed, but cannot plan it"
+        raise QueryNotSupportedError(str(error)) from error
 
 
 def result_kind(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> str:
