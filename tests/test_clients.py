@@ -27,6 +27,7 @@ LUEBECK_QUERY = SPARQL_PREFIXES + "SELECT ?jc ?label WHERE { BIND(id:jc-luebeck 
 CONSTRUCT_QUERY = SPARQL_PREFIXES + "CONSTRUCT WHERE { id:jc-kiel kg:kooperiertMit ?partner }"
 PARTNER = (rdflib.URIRef(ID + "jc-kiel"), rdflib.URIRef(KG + "kooperiertMit"), rdflib.URIRef(ID + "md-kiel"))
 TIMEOUT = 10
+MAX_BODY = 100_000
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of /sparql on a waitress server in a background thread, stopped
     (and its thread joined) after the module's tests."""
     root = sparqltree.write(tmp_path_factory.mktemp("clients") / "resources")
-    settings = load(sparqltree.app_config(root, HOST="127.0.0.1", PORT=0, THREADS=2), environ={})
+    config = sparqltree.app_config(root, HOST="127.0.0.1", PORT=0, THREADS=2, MAX_BODY_BYTES=MAX_BODY)
+    settings = load(config, environ={})
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("KOOPGRAPH_CONFIG", raising=False)
         app = create_app(settings)
@@ -154,3 +156,24 @@ def test_pandas_reads_the_csv_result(endpoint: str) -> None:
         {"jc": ID + "jc-kiel", "label": "Jobcenter Kiel"},
         {"jc": ID + "jc-luebeck", "label": LUEBECK_LABEL},
     ]
+
+
+# --- body limits through the real server ------------------------------------------
+
+
+def test_body_just_over_the_limit_gets_the_apps_bilingual_413(endpoint: str) -> None:
+    body = "ASK {}" + "#" * MAX_BODY
+    response = requests.post(
+        endpoint, data=body, headers={"Content-Type": "application/sparql-query"}, timeout=TIMEOUT
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["message_en"] == f"The request body is larger than {MAX_BODY} bytes."
+
+
+def test_body_over_twice_the_limit_is_refused_by_waitress_unread(endpoint: str) -> None:
+    body = "ASK {}" + "#" * (2 * MAX_BODY)
+    response = requests.post(
+        endpoint, data=body, headers={"Content-Type": "application/sparql-query"}, timeout=TIMEOUT
+    )
+    assert response.status_code == 413
+    assert "exceeds max_body of 200001" in response.text  # waitress's own text, not JSON
