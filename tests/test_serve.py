@@ -100,3 +100,28 @@ def test_sigterm_stops_the_server_cleanly(served) -> None:
     stats = subprocess.run([*CLI, "stats", "--store", str(store)], env=env, capture_output=True, text=True, timeout=TIMEOUT)
     assert stats.returncode == 0, stats.stderr
     assert time.monotonic() - started < TIMEOUT
+
+
+def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from koopgraph import cli, serving
+
+    monkeypatch.delenv("KOOPGRAPH_CONFIG", raising=False)
+    monkeypatch.setenv("KOOPGRAPH_RESOURCES", str(sparqltree.write(tmp_path / "resources")))
+    seen = {}
+    make_server = serving.make_server
+
+    def spy(app, settings):
+        server = make_server(app, settings)
+        seen.update(app.config, threads=server.adj.threads)
+        return server
+
+    monkeypatch.setattr(serving, "make_server", spy)
+    monkeypatch.setattr(serving, "run", lambda server: (server.task_dispatcher.shutdown(), server.close()))
+    args = ["serve", "--port", "0", "--store", str(tmp_path / "s"), "--strict-dataset", "--threads", "3"]
+    result = CliRunner().invoke(cli.koopgraph, args)
+    assert result.exit_code == 0, result.output
+    assert seen["STRICT_DATASET"] is True
+    assert seen["STORE"] == str(tmp_path / "s")
+    assert seen["THREADS"] == seen["threads"] == 3
