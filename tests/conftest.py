@@ -47,3 +47,18 @@ def kg_graph(kg: pyoxigraph.Store) -> Graph:
         if name.value != SHAPES_GRAPH:
             graph.parse(data=kg.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name), format="nt")
     return graph
+
+
+@pytest.fixture(scope="session")
+def real_app():
+    """The web app over the real packaged data in an in-memory store, built
+    once per test run (read-only tests only: never write through it)."""
+    from koopgraph import create_app
+
+    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
+                       "BUILD_IF_EMPTY": True})
+
+
+@pytest.fixture
+def client(real_app):
+    return real_app.test_client()
