@@ -37,10 +37,14 @@ def _open(config: dict[str, Any]):
     from . import store as kgstore
     from .config import MEMORY
 
-    store = kgstore.open_store(None if config["STORE"] == MEMORY else config["STORE"])
-    if config["BUILD_IF_EMPTY"] and kgstore.is_empty(store):
-        kgstore.build(store, config["RESOURCES"])
-        store.flush()
+    path = None if config["STORE"] == MEMORY else config["STORE"]
+    store = kgstore.open_store(path)
+    if config["BUILD_IF_EMPTY"]:
+        # First start: build everything. Later starts (e.g. after an upgrade):
+        # rebuild only the graphs whose files changed; submissions stay.
+        changed = kgstore.build(store, config["RESOURCES"], store_path=path, only_changed=not kgstore.is_empty(store))
+        if changed:
+            store.flush()
     return store
 
 

@@ -53,7 +53,7 @@ def build(store_path: Path | None) -> None:
     """Speicher aus den RDF-Dateien neu aufbauen / rebuild the store from the RDF files."""
     path = _resolve(store_path)
     store = kgstore.open_store(path)
-    counts = kgstore.build(store)
+    counts = kgstore.build(store, store_path=path)
     store.flush()
     total = sum(counts.values())
     width = len(str(total))

@@ -6,6 +6,8 @@ named graph per source folder, default graph = union of all named graphs)
 are enforced in one place.
 """
 
+import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pyoxigraph as ox
 
 from . import querytext, resources
 from .errors import KoopgraphError
-from .sources import ONTOLOGY_GRAPH, graph_sources
+from .sources import ONTOLOGY_GRAPH, GraphSource, graph_sources
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -133,22 +135,65 @@ def _count(store: ox.Store, graph_iri: str) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
 
 
-def build(store: ox.Store, root: Path | None = None) -> dict[str, int]:
-    """Replace every file-backed graph with the current file contents.
+FINGERPRINTS = "koopgraph-sources.json"
 
-    All files are parsed before the store is touched, so a syntax error
-    leaves the store exactly as it was. Graphs that do not come from files
-    (submissions, caches) are never touched.
+
+def fingerprint(source: GraphSource, root: Path) -> str:
+    """A digest of a graph's files (names and bytes): equal digests mean the
+    graph would be rebuilt with exactly the same content."""
+    digest = hashlib.sha256()
+    for path in source.files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def read_fingerprints(store_path: Path | None) -> dict[str, str]:
+    """graph IRI -> digest of the files it was last built from.
+
+    Kept beside the store's files, not in the store: bookkeeping must not
+    show up in anyone's query results. A missing or unreadable file only
+    means a full rebuild of the file-backed graphs, which is always safe.
+    """
+    path = None if store_path is None else Path(store_path) / FINGERPRINTS
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_fingerprints(store_path: Path | None, fingerprints: dict[str, str]) -> None:
+    if store_path is not None:
+        target = Path(store_path) / FINGERPRINTS
+        partial = target.with_suffix(".tmp")
+        partial.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
+        partial.replace(target)
+
+
+def build(store: ox.Store, root: Path | None = None, *, store_path: Path | None = None,
+          only_changed: bool = False) -> dict[str, int]:
+    """Replace the file-backed graphs with the current file contents.
+
+    With only_changed (a server starting after an upgrade), graphs whose
+    files are unchanged since the last build of the store at store_path are
+    left alone, and graphs whose folder is gone are dropped. All files are
+    parsed before the store is touched, so a syntax error leaves the store
+    exactly as it was. Graphs that do not come from files (submissions,
+    imports) are never touched. Returns the triple count of every graph that
+    was (re)built.
     """
     root = resources.root() if root is None else Path(root)
-    parsed = [
-        (source.graph_iri, [triple for path in source.files for triple in _parse(path)])
-        for source in graph_sources(root)
-    ]
+    sources = graph_sources(root)
+    recorded = read_fingerprints(store_path)
+    current = {s.graph_iri: fingerprint(s, root) for s in sources}
+    todo = [s for s in sources if not only_changed or recorded.get(s.graph_iri) != current[s.graph_iri]]
+    parsed = [(s.graph_iri, [t for path in s.files for t in _parse(path)]) for s in todo]
     counts: dict[str, int] = {}
     for graph_iri, triples in parsed:
         _replace_graph(store, graph_iri, triples)
         counts[graph_iri] = _count(store, graph_iri)
+    for gone in set(recorded) - set(current):
+        store.update(f"DROP SILENT GRAPH <{gone}>")
+    write_fingerprints(store_path, current)
     return counts
 
 
