@@ -9,9 +9,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__, config as settings, create_app, serving, store as kgstore
+import pyoxigraph as ox
+
+from . import __version__, config as settings, create_app, formats, queries, serving, store as kgstore
 from .config import default_store_path
-from .errors import KoopgraphError
+from .errors import ApiError, KoopgraphError
+from .sources import BASE
 
 EXIT_USER_ERROR = 2
 
@@ -36,8 +39,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except KoopgraphError as error:
-            click.echo(f"koopgraph: {error}", err=True)
+        except (KoopgraphError, ApiError) as error:
+            message = f"{error.de} / {error.en}" if isinstance(error, ApiError) else str(error)
+            click.echo(f"koopgraph: {message}", err=True)
             ctx.exit(EXIT_USER_ERROR)
 
 
@@ -136,6 +140,97 @@ def serve(
     base = serving.url(server)
     click.echo(f"Koopgraph läuft auf / listening on {base}  (SPARQL: {base}sparql)")
     serving.run(server)
+
+
+FORMAT_NAMES = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+                "xml": "application/sparql-results+xml"}
+
+
+def _print_result(result, fmt: str) -> None:
+    """A result on stdout: an aligned table for people, or a standard format
+    written by the engine (SPARQL JSON/CSV/TSV/XML, Turtle for graphs)."""
+    kind = kgstore.result_kind(result)
+    if fmt == "table" and kind == formats.SOLUTIONS:
+        names = [v.value for v in result.variables]
+        rows = [tuple(names)] + [tuple("" if t is None else t.value for t in row) for row in result]
+        for line in _table(rows, right=set()) if names else []:
+            click.echo(line.rstrip())
+        click.echo(f"({len(rows) - 1} Zeilen / rows)", err=True)
+        return
+    if fmt == "table":
+        fmt = "json" if kind == formats.BOOLEAN else "ttl"
+    chosen = formats.negotiate(None, kind, [fmt])
+    click.echo(formats.serialize(result, chosen).decode("utf-8"), nl=False)
+
+
+format_option = click.option(
+    "--format", "fmt", default="table", show_default=True,
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]),
+    help="Ausgabeformat / output format",
+)
+
+
+@koopgraph.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Abfrage aus Datei / read the query from a file")
+@format_option
+@store_option
+def query(sparql: str | None, query_file: Path | None, fmt: str, store_path: Path | None) -> None:
+    """SPARQL-Abfrage ausführen / run a SPARQL query (default graph = union of all graphs)."""
+    if (sparql is None) == (query_file is None):
+        raise click.UsageError("Bitte genau eins angeben: SPARQL-Text oder --file / give either the query text or --file")
+    text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    _print_result(kgstore.query(kgstore.open_read_only(_resolve(store_path)), text, base_iri=BASE), fmt)
+
+
+@koopgraph.command(name="queries")
+def list_queries() -> None:
+    """Benannte Fragen auflisten / list the named questions."""
+    for q in queries.load_queries().values():
+        params = " ".join(f"{p.name}={p.example}" for p in q.params)
+        click.echo(f"{q.name:34} {q.title['de']}" + (f"  [{params}]" if params else ""))
+
+
+@koopgraph.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=WERT",
+              help="Parameter der Frage, mehrfach möglich / question parameter, repeatable")
+@format_option
+@store_option
+def run(name: str, params: tuple[str, ...], fmt: str, store_path: Path | None) -> None:
+    """Benannte Frage beantworten / answer a named question."""
+    catalogue = queries.load_queries()
+    if name not in catalogue:
+        raise click.UsageError(f"Unbekannte Frage / unknown question '{name}'. Vorhanden / available: {', '.join(catalogue)}")
+    raw = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param erwartet NAME=WERT / expects NAME=VALUE, not '{item}'")
+        raw[key] = value
+    _print_result(queries.run(kgstore.open_read_only(_resolve(store_path)), catalogue[name], raw), fmt)
+
+
+EXPORT_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+                  "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
+
+
+@koopgraph.command()
+@click.option("--format", "fmt", default="ttl", show_default=True, type=click.Choice(list(EXPORT_FORMATS)),
+              help="ttl/nt/jsonld: alle Graphen vereinigt / union of all graphs; trig/nq: mit Graphnamen / with graph names")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Zieldatei (sonst Standardausgabe) / target file (default: stdout)")
+@store_option
+def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
+    """Den ganzen Graphen ausgeben / dump the whole graph."""
+    data = kgstore.export(kgstore.open_read_only(_resolve(store_path)), EXPORT_FORMATS[fmt])
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+        click.echo(f"{len(data)} Bytes → {output}", err=True)
 
 
 def main() -> None:

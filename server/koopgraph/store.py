@@ -83,6 +83,23 @@ def _is_lock_error(error: OSError) -> bool:
     return "lock" in text and "permission denied" not in text
 
 
+def open_read_only(path: str | Path) -> ox.Store:
+    """Open an existing on-disk store for reading only. This works while a
+    server holds the store; it sees the data as of the moment it opens."""
+    path = Path(path).expanduser()
+    if not path.is_dir():
+        raise StoreOpenError(
+            f"Der Speicher {path} existiert nicht – bitte zuerst `koopgraph build` ausführen.",
+            f"The store {path} does not exist – run `koopgraph build` first.",
+        )
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as error:
+        raise StoreOpenError(
+            f"Der Speicher {path} kann nicht gelesen werden: {error}", f"The store {path} cannot be read: {error}"
+        ) from error
+
+
 def open_store(path: str | Path | None) -> ox.Store:
     """Open (creating if needed) the store at path; None gives an in-memory
     store for tests and throwaway builds."""
@@ -327,3 +344,14 @@ def load_triples(store: ox.Store, path: Path, graph_iri: str | None = None) -> N
     """
     graph = ox.DefaultGraph() if graph_iri is None else ox.NamedNode(graph_iri)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse(Path(path)))
+
+
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def export(store: ox.Store, fmt: ox.RdfFormat) -> bytes:
+    """The store as one document: triple formats get the union of all graphs
+    (each statement once), dataset formats every graph under its name."""
+    if fmt.supports_datasets:
+        return store.dump(format=fmt)
+    return store.query(_UNION, use_default_graph_as_union=True).serialize(format=fmt)
