@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     stores are thread-safe); an empty store is built from the packaged
     files first, so `koopgraph serve` works on a fresh install.
     """
-    from . import api, config as settings, cors, errors, health, sparql, void
+    from . import api, auth, config as settings, cors, errors, health, recordsapi, sparql, void
 
     app = Flask(__name__)
     app.config.update(settings.load(config))
@@ -25,9 +25,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
     app.extensions[STORE_KEY] = _open(app.config)
+    app.extensions["koopgraph.tokens"] = auth.load(app.config)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(recordsapi.bp)
     app.register_blueprint(health.bp)
     cors.init_app(app)
     errors.register(app)

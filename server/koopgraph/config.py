@@ -19,6 +19,8 @@ Every setting is resolved in this order, later layers winning:
 | HOST             | ``127.0.0.1``                            | interface ``koopgraph serve`` listens on |
 | PORT             | ``8000``                                 | TCP port of ``koopgraph serve`` (0 = any free port) |
 | THREADS          | ``4``                                    | worker threads of ``koopgraph serve`` |
+| TOKENS           | (none)                                   | write tokens ``name:secret[:right+right]``, comma-separated; rights ``schreiben`` (default), ``verwalten``; none = read-only |
+| TOKENS_FILE      | (none)                                   | TOML file with ``[[token]]`` entries (name, sha256 of the secret, rechte); made by ``koopgraph token`` |
 
 The same table is in the README under "Einstellungen / Settings"; a test
 fails when a setting is missing from either.
@@ -46,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     "PORT": 8000,
     "THREADS": 4,
+    "TOKENS": "",
+    "TOKENS_FILE": None,
 }
 
 # None defaults carry no type of their own.

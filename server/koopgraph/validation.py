@@ -9,10 +9,12 @@ so results can be restricted to the record's own nodes.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from . import resources
@@ -29,6 +31,7 @@ class Result:
     messages: dict[str, str] = field(hash=False)
     source_shape: str | None
     component: str
+    node: object = field(default=None, hash=False, compare=False, repr=False)  # the result node in the report graph
 
     def message(self, lang: str = "de") -> str:
         """The shape's message in lang, else any message, else the component."""
@@ -41,10 +44,33 @@ class Report:
     results: tuple[Result, ...]
     graph: Graph = field(hash=False, compare=False)
 
+    def shacl_graph(self) -> Graph:
+        """The standard SHACL validation report with exactly these results."""
+        out = Graph()
+        out.bind("sh", SH)
+        report = BNode()
+        out.add((report, RDF.type, SH.ValidationReport))
+        out.add((report, SH.conforms, Literal(self.conforms)))
+        for result in self.results:
+            out.add((report, SH.result, result.node))
+            todo = [result.node]
+            while todo:
+                node = todo.pop()
+                for p, o in self.graph.predicate_objects(node):
+                    out.add((node, p, o))
+                    if isinstance(o, BNode):
+                        todo.append(o)
+        return out
+
 
 def load_shapes(root: Path | None = None) -> Graph:
-    """All shape files of shapes/ as one graph."""
-    folder = (resources.root() if root is None else Path(root)) / "shapes"
+    """All shape files of shapes/ as one graph, read once per folder (shape
+    files change with a release, and a release restarts the process)."""
+    return _shapes((resources.root() if root is None else Path(root)) / "shapes")
+
+
+@lru_cache(maxsize=8)
+def _shapes(folder: Path) -> Graph:
     shapes = Graph()
     for path in sorted(folder.glob("*.ttl")):
         shapes.parse(path, format="turtle")
@@ -76,6 +102,16 @@ def _language(message: Literal, templates: list[tuple[re.Pattern, str]]) -> str:
     return next((lang for pattern, lang in templates if pattern.match(str(message))), "und")
 
 
+def _named_shape(shapes: Graph, shape) -> str | None:
+    """The shape's IRI, or for an anonymous property shape the IRI of the
+    node shape it belongs to – something a person can look up."""
+    seen = set()
+    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
+        seen.add(shape)
+        shape = shapes.value(predicate=SH.property, object=shape)
+    return str(shape) if isinstance(shape, URIRef) else None
+
+
 def _results(report: Graph, shapes: Graph) -> list[Result]:
     templates = _template_languages(shapes)
     out = []
@@ -94,8 +130,9 @@ def _results(report: Graph, shapes: Graph) -> list[Result]:
                 value=None if value is None else str(value),
                 severity=_local(report.value(node, SH.resultSeverity)),
                 messages=messages,
-                source_shape=str(shape) if isinstance(shape, URIRef) else None,
+                source_shape=_named_shape(shapes, shape),
                 component=_local(report.value(node, SH.sourceConstraintComponent)),
+                node=node,
             )
         )
     return sorted(out, key=lambda r: (r.focus_node, r.path or "", r.component, r.value or ""))
@@ -142,4 +179,73 @@ def validate_record(record: Graph, context: Graph | None = None, shapes: Graph |
     report = validate(data, shapes=shapes)
     own = {str(s) for s in record.subjects()}
     results = tuple(r for r in report.results if r.focus_node in own)
+    return Report(conforms=not results, results=results, graph=report.graph)
+
+
+# ---------------------------------------------------------------- checking a change to the store
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+
+
+def _term(term):
+    """pyoxigraph term -> rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+@dataclass(frozen=True)
+class Change:
+    """Triples a write would add and remove (graph names do not matter for
+    validation: every query sees the union of all graphs)."""
+
+    inserts: tuple[ox.Triple, ...] = ()
+    deletes: tuple[ox.Triple, ...] = ()
+
+
+def _after(store: ox.Store, node, change: Change, cache: dict) -> set[ox.Triple]:
+    """The triples about node once the change is applied."""
+    if node not in cache:
+        now = {q.triple for q in store.quads_for_pattern(node, None, None, None)}
+        removed = {t for t in change.deletes if t.subject == node}
+        added = {t for t in change.inserts if t.subject == node}
+        # A deleted triple stays if another graph still states it: deletes
+        # here are per triple, which is what the union graph shows.
+        cache[node] = (now - removed) | added
+    return cache[node]
+
+
+def focus_of(store: ox.Store, change: Change) -> set:
+    """Nodes whose validity the change can affect: the subjects it touches,
+    and the nodes that point to a subject losing statements."""
+    touched = {t.subject for t in change.inserts} | {t.subject for t in change.deletes}
+    losing = {t.subject for t in change.deletes}
+    referrers = {q.subject for node in losing for q in store.quads_for_pattern(None, None, node, None)}
+    referrers |= {t.subject for t in change.inserts if t.object in losing}
+    return touched | referrers
+
+
+def check_change(store: ox.Store, change: Change, shapes: Graph | None = None) -> Report:
+    """Validate the store as it would be after the change, looking only at
+    the affected nodes and the one step of context their shapes can reach."""
+    shapes = load_shapes() if shapes is None else shapes
+    cache: dict = {}
+    focus = focus_of(store, change)
+    view = Graph()
+    for q in store.quads_for_pattern(None, _SUBCLASS, None, None):
+        view.add((_term(q.subject), _term(q.predicate), _term(q.object)))
+    for node in focus:
+        for t in _after(store, node, change, cache):
+            view.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
+                for u in _after(store, t.object, change, cache):
+                    view.add((_term(u.subject), _term(u.predicate), _term(u.object)))
+    report = validate(view, shapes=shapes)
+    wanted = {str(_term(n)) for n in focus}
+    results = tuple(r for r in report.results if r.focus_node in wanted)
     return Report(conforms=not results, results=results, graph=report.graph)
