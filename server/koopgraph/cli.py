@@ -5,13 +5,17 @@ one bilingual line and exit status 2, because a traceback hides the one
 sentence that matters.
 """
 
+import json
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
-
 import pyoxigraph as ox
 
-from . import __version__, config as settings, create_app, formats, queries, serving, store as kgstore
+from . import (__version__, auth, config as settings, create_app, formats, queries, rdfinput, records, reports,
+               serving, store as kgstore, validation)
 from .config import default_store_path
 from .errors import ApiError, KoopgraphError
 from .sources import BASE
@@ -231,6 +235,169 @@ def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
         click.echo(f"{len(data)} Bytes → {output}", err=True)
+
+
+# ---------------------------------------------------------------- records
+
+def _context_store(store_path: Path | None):
+    """The graph new records are checked against: the user's store if it
+    exists (read-only, works next to a running server), else the packaged
+    data built in memory."""
+    path = _resolve(store_path)
+    if path.is_dir():
+        return kgstore.open_read_only(path)
+    store = kgstore.open_store(None)
+    kgstore.build(store)
+    return store
+
+
+def _labeller(store, triples: tuple = ()) -> Callable[[str, str], str]:
+    """Names for records and properties: the file's own labels first, then
+    the graph's (so a new record is called what its author called it)."""
+    own = {(t.subject.value, t.object.language or ""): t.object.value for t in triples
+           if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label" and isinstance(t.object, ox.Literal)}
+
+    def label(iri: str, lang: str) -> str:
+        for key in ((iri, lang), (iri, "de"), (iri, "")):
+            if key in own:
+                return own[key]
+        rows = kgstore.query(store, "SELECT ?x ?l WHERE { { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
+                             "{ ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }",
+                             substitutions={"x": ox.NamedNode(iri)})
+        labels = {r["l"].language or "": r["l"].value for r in rows}
+        return labels.get(lang) or labels.get("de") or labels.get("") or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return label
+
+
+@koopgraph.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json", "turtle"]))
+@click.option("--input-format", default=None, help="turtle, nt, jsonld, rdfxml, trig, nquads (sonst nach Endung / else by extension)")
+@click.option("--lang", default="de", show_default=True, type=click.Choice(["de", "en"]))
+@store_option
+def validate(files: tuple[Path, ...], fmt: str, input_format: str | None, lang: str, store_path: Path | None) -> None:
+    """RDF-Dateien gegen die Prüfregeln prüfen / check RDF files against the shapes.
+
+    Exit 0: in Ordnung / conforms; 1: Verstöße / violations; 2: unlesbar / unreadable."""
+    store = _context_store(store_path)
+    shapes = validation.load_shapes()
+    worst = 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+            parsed = rdfinput.parse(data, rdfinput.format_for_file(path, input_format), str(path))
+        except OSError as error:
+            raise KoopgraphError(f"{path}: nicht lesbar ({error.strerror})", f"{path}: cannot be read ({error.strerror})") from error
+        change = validation.Change(inserts=parsed.triples, deletes=tuple(
+            q.triple for iri in records.records_of(parsed.triples)
+            for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None)))
+        report = validation.check_change(store, change, shapes)
+        worst = max(worst, 0 if report.conforms else 1)
+        if fmt == "json":
+            click.echo(json.dumps({"file": str(path), "conforms": report.conforms, "results": [
+                {"focusNode": r.focus_node, "path": r.path, "value": r.value, "severity": r.severity,
+                 "message": r.message(lang), "sourceShape": r.source_shape} for r in report.results]}, ensure_ascii=False))
+        elif fmt == "turtle":
+            click.echo(report.shacl_graph().serialize(format="turtle"))
+        else:
+            click.echo(reports.as_text(report, file=str(path), text=data.decode("utf-8", "replace"),
+                                       label=_labeller(store, parsed.triples), lang=lang), nl=False)
+    sys.exit(worst)
+
+
+@koopgraph.command()
+@click.argument("kind", type=click.Choice(["cooperation", "measure", "organisation"]))
+def new(kind: str) -> None:
+    """Vorlage für einen neuen Eintrag ausgeben / print a template for a new record."""
+    name = {"cooperation": "kooperation", "measure": "massnahme", "organisation": "organisation"}[kind]
+    click.echo((Path(__file__).parent / "vorlagen" / f"{name}.ttl").read_text(encoding="utf-8"), nl=False)
+
+
+agent_option = click.option("--als", "agent", default=None,
+                            help="Name für das Protokoll / name recorded as author (default: $USER)")
+
+
+def _agent(agent: str | None) -> str:
+    return agent or os.environ.get("USER") or "kommandozeile"
+
+
+def _writable(store_path: Path | None):
+    try:
+        return kgstore.open_store(_resolve(store_path))
+    except kgstore.StoreBusyError as error:
+        raise KoopgraphError(
+            error.de + " Schreiben geht dann über den Server: POST /records mit einem Token.",
+            error.en + " Write through the server instead: POST /records with a token.") from error
+
+
+def _record_error(error: records.RecordError) -> None:
+    click.echo(f"koopgraph: {error}", err=True)
+    if error.report is not None:
+        click.echo(reports.as_text(error.report, file="Eingabe", text="", label=lambda i, lang: i, lang="de"), err=True)
+    sys.exit(1 if error.status == 422 else 2)
+
+
+@koopgraph.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--input-format", default=None, help="turtle, nt, jsonld, rdfxml, trig, nquads")
+@agent_option
+@store_option
+def load(file: Path, input_format: str | None, agent: str | None, store_path: Path | None) -> None:
+    """Neue Einträge prüfen und speichern / check and store new records (one transaction)."""
+    data = file.read_bytes()
+    parsed = rdfinput.parse(data, rdfinput.format_for_file(file, input_format), str(file))
+    store = _writable(store_path)
+    try:
+        submission = records.insert(store, parsed.triples, _agent(agent), body=data,
+                                    media_type=f"file:{file.name}")
+    except records.RecordError as error:
+        _record_error(error)
+    store.flush()
+    click.echo(f"Einreichung / submission {submission.id}: {len(submission.records)} Einträge / records")
+    for iri in submission.records:
+        click.echo(f"  {iri}")
+
+
+@koopgraph.command()
+@store_option
+def submissions(store_path: Path | None) -> None:
+    """Alle Einreichungen auflisten / list every submission."""
+    rows = [("ID", "Zeit / time", "Vorgang / op", "wer / who", "Einträge / records")]
+    rows += [(s.id + (" (zurückgenommen)" if s.reverted else ""), s.time, s.operation, s.agent, " ".join(s.records))
+             for s in records.submissions(kgstore.open_read_only(_resolve(store_path)))]
+    for line in _table(rows, right=set()):
+        click.echo(line.rstrip())
+
+
+@koopgraph.command()
+@click.argument("submission_id")
+@agent_option
+@store_option
+def revert(submission_id: str, agent: str | None, store_path: Path | None) -> None:
+    """Eine Einreichung zurücknehmen / revert a submission."""
+    store = _writable(store_path)
+    try:
+        undo = records.revert(store, submission_id, _agent(agent))
+    except records.RecordError as error:
+        _record_error(error)
+    store.flush()
+    click.echo(f"Zurückgenommen / reverted {submission_id} → {undo.id}")
+
+
+@koopgraph.command()
+@click.argument("name")
+@click.option("--rechte", default="schreiben", show_default=True, help="schreiben, verwalten oder schreiben+verwalten")
+@click.option("--tokens-file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="TOML-Datei, an die der Eintrag angehängt wird / file the entry is appended to")
+def token(name: str, rechte: str, tokens_file: Path) -> None:
+    """Neues Schreib-Token anlegen / create a write token (the secret is shown once)."""
+    secret, entry = auth.new_entry(name, rechte.split("+"))
+    tokens_file.parent.mkdir(parents=True, exist_ok=True)
+    with tokens_file.open("a", encoding="utf-8") as f:
+        f.write(("\n" if tokens_file.stat().st_size else "") + entry)
+    click.echo(secret)
+    click.echo(f"Token „{name}“ in {tokens_file} eingetragen (nur die Prüfsumme); das Geheimnis steht oben und wird nicht "
+               f"wieder angezeigt. / token added (hash only); the secret above is shown only once.", err=True)
 
 
 def main() -> None:
