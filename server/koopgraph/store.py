@@ -8,6 +8,7 @@ are enforced in one place.
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -92,12 +93,18 @@ def open_read_only(path: str | Path) -> ox.Store:
             f"Der Speicher {path} existiert nicht – bitte zuerst `koopgraph build` ausführen.",
             f"The store {path} does not exist – run `koopgraph build` first.",
         )
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as error:
-        raise StoreOpenError(
-            f"Der Speicher {path} kann nicht gelesen werden: {error}", f"The store {path} cannot be read: {error}"
-        ) from error
+    for attempt in range(5):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as error:
+            # A writer (a running server) may be rotating its files in this very
+            # moment; RocksDB then reports "corruption" for a file that just
+            # went away. A moment later the open succeeds.
+            last = error
+            time.sleep(0.05 * (attempt + 1))
+    raise StoreOpenError(
+        f"Der Speicher {path} kann nicht gelesen werden: {last}", f"The store {path} cannot be read: {last}"
+    ) from last
 
 
 def open_store(path: str | Path | None) -> ox.Store:
