@@ -141,6 +141,7 @@ def serve(
     options = {"HOST": host, "PORT": port, "STORE": store_path, "STRICT_DATASET": strict_dataset, "THREADS": threads}
     config = settings.load({k: v for k, v in options.items() if v is not None}, config_file=config_file)
     server = serving.make_server(create_app(config), config)
+    serving.stop_on_signals()
     base = serving.url(server)
     click.echo(f"Koopgraph läuft auf / listening on {base}  (SPARQL: {base}sparql)")
     serving.run(server)

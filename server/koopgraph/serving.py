@@ -38,15 +38,21 @@ def url(server) -> str:
     return f"http://{host}:{server.effective_port}/"
 
 
+def _stop(signum, frame):
+    raise SystemExit(0)
+
+
+def stop_on_signals() -> None:
+    """Make SIGTERM end the serving loop cleanly (like Ctrl-C). Call it
+    before announcing the server: a supervisor may signal right after."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+
+
 def run(server) -> None:
     """Serve until SIGTERM or Ctrl-C; both end the loop cleanly, so open
     requests are finished and the store is closed properly."""
-
-    def _stop(signum, frame):
-        raise SystemExit(0)
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
+    stop_on_signals()
     server.run()
 
 
