@@ -355,3 +355,15 @@ def test_the_named_question_pages_are_rendered_in_the_shared_layout(client):
     assert '<a href="/id/region/01062">https://w3id.org/koopgraph/id/region/01062</a>' in page
     assert "format=csv" in page
     assert "Akteure in einer Region" in html(client, "/queries")
+
+
+def test_a_browser_gets_a_bilingual_html_error_page_for_an_unknown_resource(client):
+    response = client.get("/id/region/09999", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert "Fehler 404" in text and 'lang="en"' in text
+
+
+def test_programs_still_get_json_errors_from_the_api(client):
+    response = client.get("/queries/unbekannt", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.mimetype == "application/json"

@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,28 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
+def _wants_html() -> bool:
+    """A browser asking for a page (text/html explicitly preferred)."""
+    accept = request.accept_mimetypes
+    return not request.path.startswith(API_PATHS) and accept["text/html"] > max(accept["application/json"], 0) \
+        and accept.best_match(["text/html", "application/json", "text/plain"]) == "text/html"
+
+
+def _html(error: ApiError) -> Response | None:
+    try:
+        body = render_template("fehler.html", status=error.status, message_de=error.de, message_en=error.en)
+    except Exception:  # an error page must never fail: fall back to text
+        log.exception("Fehlerseite nicht darstellbar / error page failed")
+        return None
+    return Response(body, status=error.status, content_type="text/html; charset=utf-8")
+
+
 def render(error: ApiError) -> Response:
-    """The only place an error becomes a response: JSON for programs, plain
-    text otherwise; both carry German and English."""
+    """The only place an error becomes a response: JSON for programs, an
+    HTML page for browsers, plain text otherwise; all carry German and English."""
+    if _wants_html() and (page := _html(error)) is not None:
+        page.headers.update(error.headers)
+        return page
     if _wants_json():
         payload = {"status": error.status, "code": error.code, "message": error.de, "message_en": error.en}
         body = json.dumps({"error": {**payload, **error.details}}, ensure_ascii=False)
