@@ -81,3 +81,27 @@ def test_the_copied_files_record_source_and_licence_in_the_folder_readme():
         assert name in text
     for licence in ["dl-de/by-2-0", "§ 5 UrhG", "Destatis"]:
         assert licence in text
+
+
+@pytest.mark.parametrize("row", _rows("regions-sh.csv"), ids=lambda r: r["kreis_ags"])
+def test_each_kreis_has_its_seat_population_and_area_with_reference_dates(kg, row):
+    key = row["kreis_ags"]
+    seat = key if row["type"] == "kreisfreie Stadt" else row["seat_ags"]
+    assert select(kg, f"SELECT ?s WHERE {{ region:{key} koop:verwaltungssitz ?s }}") == [
+        {"s": f"https://w3id.org/koopgraph/id/region/{seat}"}]
+    rows = select(kg, f"""PREFIX qb: <http://purl.org/linked-data/cube#>
+        PREFIX sdmxd: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT ?date ?measure ?value WHERE {{ ?o a qb:Observation ; sdmxd:refArea region:{key} ;
+          sdmxd:refPeriod ?date ; qb:measureType ?m ; ?m ?value . BIND(STRAFTER(STR(?m), "#") AS ?measure) }}""")
+    assert sorted((r["date"], r["measure"], r["value"]) for r in rows) == sorted([
+        ("2018-12-31", "einwohner", row["population_20181231"]), ("2018-12-31", "flaeche", row["area_km2_20181231"]),
+        ("2019-12-31", "einwohner", row["population_20191231"])])
+
+
+@pytest.mark.parametrize("row", MUNICIPALITIES, ids=lambda r: r["place"])
+def test_each_named_municipality_has_population_2019_and_area(kg, row):
+    rows = select(kg, f"""PREFIX qb: <http://purl.org/linked-data/cube#>
+        PREFIX sdmxd: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT ?date ?value WHERE {{ ?o sdmxd:refArea <https://w3id.org/koopgraph/id/region/{row['ags']}> ;
+          qb:measureType koop:einwohner ; koop:einwohner ?value ; sdmxd:refPeriod ?date }}""")
+    assert rows == [{"date": "2019-12-31", "value": row["population_20191231"]}]
