@@ -68,10 +68,19 @@ PARAM_TYPES: dict[str, ParamType] = {
     "text": ParamType(
         r"[^\x00-\x1f\x7f]{1,100}", "erwartet wird ein Text mit 1 bis 100 Zeichen ohne Steuerzeichen",
         "expected text of 1 to 100 characters without control characters"),
+    "string": ParamType(
+        r"[^\x00-\x1f\x7f]{1,500}", "erwartet wird ein Text mit 1 bis 500 Zeichen ohne Steuerzeichen",
+        "expected text of 1 to 500 characters without control characters"),
     "integer": ParamType(r"-?[0-9]{1,9}", "erwartet wird eine ganze Zahl", "expected a whole number",
                          datatype=XSD + "integer"),
     "boolean": ParamType(r"true|false", "erwartet wird true oder false", "expected true or false",
                          datatype=XSD + "boolean"),
+    "decimal": ParamType(r"-?[0-9]{1,12}(\.[0-9]{1,12})?", "erwartet wird eine Dezimalzahl mit Punkt, z. B. 58.10",
+                         "expected a decimal number with a point, e.g. 58.10", datatype=XSD + "decimal"),
+    "date": ParamType(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "erwartet wird ein Datum JJJJ-MM-TT",
+                      "expected a date YYYY-MM-DD", datatype=XSD + "date"),
+    "ars": ParamType(r"(0[1-9]|1[0-6])[0-9]{10}", "erwartet wird ein zwölfstelliger Regionalschlüssel",
+                     "expected a twelve-digit regional key"),
     "iri": ParamType(
         r"https?://[^\s<>\"{}|\\^`]{1,500}", "erwartet wird eine http(s)-IRI ohne Leerzeichen",
         "expected an http(s) IRI without spaces", make=ox.NamedNode),

@@ -208,16 +208,27 @@ class Change:
     deletes: tuple[ox.Triple, ...] = ()
 
 
-def _after(store: ox.Store, node, change: Change, cache: dict) -> set[ox.Triple]:
-    """The triples about node once the change is applied."""
-    if node not in cache:
-        now = {q.triple for q in store.quads_for_pattern(node, None, None, None)}
-        removed = {t for t in change.deletes if t.subject == node}
-        added = {t for t in change.inserts if t.subject == node}
-        # A deleted triple stays if another graph still states it: deletes
-        # here are per triple, which is what the union graph shows.
-        cache[node] = (now - removed) | added
-    return cache[node]
+class _After:
+    """The store as it would be after a change, looked up node by node."""
+
+    def __init__(self, store: ox.Store, change: Change) -> None:
+        self.store = store
+        self.added: dict = {}
+        self.removed: dict = {}
+        for t in change.inserts:
+            self.added.setdefault(t.subject, set()).add(t)
+        for t in change.deletes:
+            self.removed.setdefault(t.subject, set()).add(t)
+        self.cache: dict = {}
+
+    def about(self, node) -> set[ox.Triple]:
+        """The triples about node once the change is applied. A deleted
+        triple is gone from every graph: deletes here are per triple, which is
+        what the union graph shows."""
+        if node not in self.cache:
+            now = {q.triple for q in self.store.quads_for_pattern(node, None, None, None)}
+            self.cache[node] = (now - self.removed.get(node, set())) | self.added.get(node, set())
+        return self.cache[node]
 
 
 def focus_of(store: ox.Store, change: Change) -> set:
@@ -234,16 +245,18 @@ def check_change(store: ox.Store, change: Change, shapes: Graph | None = None) -
     """Validate the store as it would be after the change, looking only at
     the affected nodes and the one step of context their shapes can reach."""
     shapes = load_shapes() if shapes is None else shapes
-    cache: dict = {}
+    after = _After(store, change)
     focus = focus_of(store, change)
     view = Graph()
     for q in store.quads_for_pattern(None, _SUBCLASS, None, None):
         view.add((_term(q.subject), _term(q.predicate), _term(q.object)))
+    seen = set()
     for node in focus:
-        for t in _after(store, node, change, cache):
+        for t in after.about(node):
             view.add((_term(t.subject), _term(t.predicate), _term(t.object)))
-            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
-                for u in _after(store, t.object, change, cache):
+            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)) and t.object not in seen:
+                seen.add(t.object)
+                for u in after.about(t.object):
                     view.add((_term(u.subject), _term(u.predicate), _term(u.object)))
     report = validate(view, shapes=shapes)
     wanted = {str(_term(n)) for n in focus}
