@@ -95,7 +95,8 @@ def test_each_kreis_has_its_seat_population_and_area_with_reference_dates(kg, ro
           sdmxd:refPeriod ?date ; qb:measureType ?m ; ?m ?value . BIND(STRAFTER(STR(?m), "#") AS ?measure) }}""")
     assert sorted((r["date"], r["measure"], r["value"]) for r in rows) == sorted([
         ("2018-12-31", "einwohner", row["population_20181231"]), ("2018-12-31", "flaeche", row["area_km2_20181231"]),
-        ("2019-12-31", "einwohner", row["population_20191231"])])
+        ("2019-12-31", "einwohner", row["population_20191231"]),
+        ("2020-12-31", "anzahlGemeinden", row["n_gemeinden_gv_2020q4"])])
 
 
 @pytest.mark.parametrize("row", MUNICIPALITIES, ids=lambda r: r["place"])
