@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import (__version__, auth, config as settings, create_app, formats, queries, rdfinput, records, reports,
-               serving, store as kgstore, validation)
+from . import (__version__, auth, config as settings, create_app, formats, imports, queries, rdfinput, records,
+               reports, serving, store as kgstore, tabular, validation)
 from .config import default_store_path
 from .errors import ApiError, KoopgraphError
 from .sources import BASE
@@ -323,12 +323,18 @@ def _agent(agent: str | None) -> str:
 
 
 def _writable(store_path: Path | None):
+    """The store for a writing command, brought up to the installed release
+    first (only graphs whose files changed are rebuilt), so new records are
+    checked against the current ontology and shapes."""
+    path = _resolve(store_path)
     try:
-        return kgstore.open_store(_resolve(store_path))
+        store = kgstore.open_store(path)
     except kgstore.StoreBusyError as error:
         raise KoopgraphError(
             error.de + " Schreiben geht dann über den Server: POST /records mit einem Token.",
             error.en + " Write through the server instead: POST /records with a token.") from error
+    kgstore.build(store, store_path=path, only_changed=not kgstore.is_empty(store))
+    return store
 
 
 def _record_error(error: records.RecordError) -> None:
@@ -399,6 +405,63 @@ def token(name: str, rechte: str, tokens_file: Path) -> None:
     click.echo(secret)
     click.echo(f"Token „{name}“ in {tokens_file} eingetragen (nur die Prüfsumme); das Geheimnis steht oben und wird nicht "
                f"wieder angezeigt. / token added (hash only); the secret above is shown only once.", err=True)
+
+
+# ---------------------------------------------------------------- imports
+
+@koopgraph.group(name="import")
+def import_group() -> None:
+    """Offene Daten importieren / import open data (CSV via data/mappings)."""
+
+
+def _import(mapping_name: str, csv_file: Path, settings_: tuple[str, ...], agent: str | None, store_path: Path | None) -> None:
+    mapping = tabular.load_mapping(tabular.mapping_path(mapping_name))
+    constants = dict(item.split("=", 1) for item in settings_ if "=" in item)
+    total = tabular.count_rows(csv_file)
+    store = _writable(store_path)
+    with click.progressbar(length=total, label=f"{csv_file.name}", file=sys.stderr) as bar:
+        done = [0]
+
+        def progress(rows: int) -> None:
+            bar.update(rows - done[0])
+            done[0] = rows
+
+        try:
+            outcome = imports.run(store, mapping, csv_file, _agent(agent), constants=constants, progress=progress)
+        except records.RecordError as error:
+            _record_error(error)
+    store.flush()
+    skipped = f", {len(outcome.skipped)} übersprungen / skipped (Zeilen / lines {', '.join(map(str, outcome.skipped[:10]))})" if outcome.skipped else ""
+    if outcome.submission is None:
+        click.echo(f"Unverändert / unchanged: {outcome.rows} Zeilen / rows{skipped} → {outcome.graph}")
+    else:
+        click.echo(f"Importiert / imported: {outcome.rows} Zeilen / rows{skipped}; +{outcome.added} −{outcome.removed} "
+                   f"Tripel / triples → {outcome.graph} (Einreichung / submission {outcome.submission.id})")
+
+
+settings_option = click.option("--set", "settings_", multiple=True, metavar="NAME=WERT",
+                               help="Konstante des Mappings setzen, z. B. stichtag_bevoelkerung=2021-12-31 / set a mapping constant")
+
+
+@import_group.command(name="gemeindeverzeichnis")
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@settings_option
+@agent_option
+@store_option
+def import_gemeindeverzeichnis(csv_file: Path, settings_: tuple[str, ...], agent: str | None, store_path: Path | None) -> None:
+    """Gemeindeverzeichnis (Destatis-Auszug) importieren / import a Destatis municipality directory."""
+    _import("gemeindeverzeichnis", csv_file, settings_, agent, store_path)
+
+
+@import_group.command(name="csv")
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--mapping", required=True, help="Name in data/mappings/ oder Pfad zu einer .rq-Datei / mapping name or file")
+@settings_option
+@agent_option
+@store_option
+def import_csv(csv_file: Path, mapping: str, settings_: tuple[str, ...], agent: str | None, store_path: Path | None) -> None:
+    """Beliebige CSV mit einem Mapping importieren / import any CSV with a mapping."""
+    _import(mapping, csv_file, settings_, agent, store_path)
 
 
 def main() -> None:
