@@ -100,14 +100,20 @@ def _nquads(quads: list[ox.Quad]) -> str:
 
 
 def _log(submission: Submission, removed: list[ox.Quad], checksum: str | None, media_type: str | None,
-         reverts: str | None = None) -> list[ox.Quad]:
-    """The log entry of a submission, as quads in the submissions graph."""
+         reverts: str | None = None, added: list[ox.Quad] | None = None,
+         data_graph: str | None = None) -> list[ox.Quad]:
+    """The log entry of a submission, as quads in the submissions graph.
+
+    added: for writes whose statements do not live in the submission's own
+    graph (Graph Store, SPARQL Update), the inserted statements as N-Quads,
+    so a revert removes exactly those. data_graph: where the statements
+    live when it is not the submission's own graph (imports)."""
     node, g = ox.NamedNode(submission.graph), ox.NamedNode(SUBMISSIONS_GRAPH)
     agent = ox.NamedNode(AGENT_PREFIX + submission.agent)
     triples = [
         (node, RDF_TYPE, _k("Einreichung")),
         (node, _k("vorgang"), ox.Literal(submission.operation)),
-        (node, _k("graph"), node),
+        (node, _k("graph"), ox.NamedNode(data_graph) if data_graph else node),
         (node, _p("wasAttributedTo"), agent),
         (agent, RDF_TYPE, _p("Agent")),
         (agent, RDFS_LABEL, ox.Literal(submission.agent)),
@@ -116,6 +122,8 @@ def _log(submission: Submission, removed: list[ox.Quad], checksum: str | None, m
     ]
     if removed:
         triples.append((node, _k("entfernteAussagen"), ox.Literal(_nquads(removed))))
+    if added:
+        triples.append((node, _k("eingefuegteAussagen"), ox.Literal(_nquads(added))))
     if checksum:
         triples.append((node, _k("pruefsumme"), ox.Literal(checksum)))
     if media_type:
@@ -232,7 +240,8 @@ def submissions(store: ox.Store) -> list[Submission]:
             OPTIONAL {{ ?s koop:eintrag ?e }} OPTIONAL {{ ?s prov:invalidatedAtTime ?undone }} }} }}
         GROUP BY ?s ?op ?who ?time ?undone ORDER BY ?time ?s""")
     return [Submission(r["s"].value.removeprefix(SUBMISSION_PREFIX), r["s"].value, r["op"].value, r["who"].value,
-                       r["time"].value, tuple(r["records"].value.split()), r["reverted"].value == "true") for r in rows]
+                       r["time"].value, tuple(r["records"].value.split() if r["records"] else ()), r["reverted"].value == "true")
+            for r in rows]
 
 
 def revert(store: ox.Store, sid: str, agent: str, shapes=None) -> Submission:
@@ -246,7 +255,9 @@ def revert(store: ox.Store, sid: str, agent: str, shapes=None) -> Submission:
         if any(q.predicate == _p("invalidatedAtTime") for q in entry):
             raise RecordError(409, "already-reverted", f"Die Einreichung {sid} ist schon zurückgenommen.",
                               f"The submission {sid} has already been reverted.")
-        inserted = list(store.quads_for_pattern(None, None, None, graph))
+        added_text = next((q.object.value for q in entry if q.predicate == _k("eingefuegteAussagen")), None)
+        inserted = (list(ox.parse(added_text.encode(), format=ox.RdfFormat.N_QUADS)) if added_text is not None
+                    else list(store.quads_for_pattern(None, None, None, graph)))
         removed_text = next((q.object.value for q in entry if q.predicate == _k("entfernteAussagen")), "")
         restore = list(ox.parse(removed_text.encode(), format=ox.RdfFormat.N_QUADS)) if removed_text else []
         change = Change(inserts=tuple(q.triple for q in restore), deletes=tuple(q.triple for q in inserted))
