@@ -47,15 +47,52 @@ def test_void_sizes_match_the_store(client, kg):
     assert subsets["seed"] > 2500
 
 
-def test_void_points_to_the_sparql_endpoint_as_a_dcat_data_service(client):
+def test_void_points_to_the_sparql_endpoint_and_dcat_describes_it_as_a_data_service(client):
     g = _void(client)
-    endpoint = URIRef("http://localhost/sparql")
-    assert g.value(DATASET, VOID.sparqlEndpoint) == endpoint
-    service = g.value(DATASET, DCAT.distribution)
-    assert (service, RDF.type, DCAT.DataService) in g and g.value(service, DCAT.endpointURL) == endpoint
+    assert g.value(DATASET, VOID.sparqlEndpoint) == URIRef("http://localhost/sparql")
+    (service,) = g.subjects(RDF.type, DCAT.DataService)
+    assert g.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/koopgraph/sparql")
+    assert g.value(service, DCAT.servesDataset) == DATASET
+
+
+def test_catalog_lists_the_dataset_with_dump_distributions_and_the_sparql_service(client):
+    g = Graph().parse(data=client.get("/catalog").get_data(as_text=True), format="turtle")
+    (catalog,) = g.subjects(RDF.type, DCAT.Catalog)
+    assert g.value(catalog, DCAT.dataset) == DATASET
+    downloads = {str(g.value(d, DCAT.downloadURL)) for d in g.objects(DATASET, DCAT.distribution) if g.value(d, DCAT.downloadURL)}
+    assert downloads == {f"https://w3id.org/koopgraph/dump/koopgraph.{ext}" for ext in ("ttl", "jsonld", "nt", "trig")}
+    for d in g.objects(DATASET, DCAT.distribution):
+        assert g.value(d, DCTERMS.license) == URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 
 
 def test_example_resources_exist_in_the_graph(client, kg):
     g = _void(client)
     for example in g.objects(DATASET, VOID.exampleResource):
         assert kg.query(f"ASK {{ <{example}> ?p ?o }}", use_default_graph_as_union=True)
+
+
+def test_each_dump_the_catalogue_lists_is_served_and_parses(client, kg):
+    count = int(next(iter(kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                                   use_default_graph_as_union=True)))["n"].value)
+    for ext, fmt in (("ttl", pyoxigraph.RdfFormat.TURTLE), ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
+                     ("jsonld", pyoxigraph.RdfFormat.JSON_LD)):
+        response = client.get(f"/dump/koopgraph.{ext}")
+        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        assert len(set(pyoxigraph.parse(response.get_data(), format=fmt))) == count, ext
+    graphs = {q.graph_name.value for q in pyoxigraph.parse(client.get("/dump/koopgraph.trig").get_data(),
+                                                          format=pyoxigraph.RdfFormat.TRIG)}
+    assert "https://w3id.org/koopgraph/id/graph/seed" in graphs
+    assert client.get("/dump/koopgraph.pdf").status_code == 404
+
+
+def test_export_all_writes_the_dumps_the_catalogue_names(tmp_path):
+    from click.testing import CliRunner
+
+    from koopgraph.cli import koopgraph
+
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(koopgraph, ["build", "--store", str(store)]).exit_code == 0
+    assert runner.invoke(koopgraph, ["export", "--all", str(tmp_path / "dumps"), "--store", str(store)]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "dumps").iterdir()) == [
+        "koopgraph.jsonld", "koopgraph.nt", "koopgraph.trig", "koopgraph.ttl"]

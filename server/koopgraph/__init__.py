@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     stores are thread-safe); an empty store is built from the packaged
     files first, so `koopgraph serve` works on a fresh install.
     """
-    from . import api, auth, config as settings, cors, errors, health, pages, recordsapi, sparql, void
+    from . import api, auth, config as settings, cors, dumps, errors, health, pages, recordsapi, sparql, void
 
     app = Flask(__name__)
     app.config.update(settings.load(config))
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(dumps.bp)
     app.register_blueprint(recordsapi.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)

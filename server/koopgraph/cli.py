@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from . import (__version__, auth, config as settings, create_app, formats, imports, queries, rdfinput, records,
                reports, serving, store as kgstore, tabular, validation)
+from .cli_formats import EXPORT_FORMATS
 from .config import default_store_path
 from .errors import ApiError, KoopgraphError
 from .sources import BASE
@@ -217,19 +218,25 @@ def run(name: str, params: tuple[str, ...], fmt: str, store_path: Path | None) -
     _print_result(queries.run(kgstore.open_read_only(_resolve(store_path)), catalogue[name], raw), fmt)
 
 
-EXPORT_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-                  "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
-
-
 @koopgraph.command()
 @click.option("--format", "fmt", default="ttl", show_default=True, type=click.Choice(list(EXPORT_FORMATS)),
               help="ttl/nt/jsonld: alle Graphen vereinigt / union of all graphs; trig/nq: mit Graphnamen / with graph names")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Zieldatei (sonst Standardausgabe) / target file (default: stdout)")
+@click.option("--all", "all_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="alle Abzüge des Katalogs (koopgraph.ttl, .jsonld, .nt, .trig) in diesen Ordner / every dump the catalogue lists")
 @store_option
-def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
+def export(fmt: str, output: Path | None, all_dir: Path | None, store_path: Path | None) -> None:
     """Den ganzen Graphen ausgeben / dump the whole graph."""
-    data = kgstore.export(kgstore.open_read_only(_resolve(store_path)), EXPORT_FORMATS[fmt])
+    store = kgstore.open_read_only(_resolve(store_path))
+    if all_dir is not None:
+        all_dir.mkdir(parents=True, exist_ok=True)
+        for ext in ("ttl", "jsonld", "nt", "trig"):
+            target = all_dir / f"koopgraph.{ext}"
+            target.write_bytes(kgstore.export(store, EXPORT_FORMATS[ext]))
+            click.echo(f"{target.stat().st_size} Bytes → {target}", err=True)
+        return
+    data = kgstore.export(store, EXPORT_FORMATS[fmt])
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

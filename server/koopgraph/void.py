@@ -1,4 +1,4 @@
-"""/void: the dataset described in VoID and DCAT-AP.
+"""/void and /catalog: the dataset described in DCAT-AP.de and VoID.
 
 The hand-written part (title, licence, publisher, sources) lives in
 data/katalog.ttl, like every other fact; this module adds what only the
@@ -39,7 +39,6 @@ def _statistics(store: ox.Store, endpoint: ox.NamedNode) -> list[ox.Triple]:
     """What only the running store knows: sizes, subsets, endpoint, examples."""
     sizes = next(iter(kgstore.query(store, _SIZES)))
     v = lambda name: ox.NamedNode(VOID + name)  # noqa: E731
-    service = ox.NamedNode(endpoint.value + "#dienst")
     triples = [
         ox.Triple(DATASET, RDF_TYPE, v("Dataset")),
         ox.Triple(DATASET, v("sparqlEndpoint"), endpoint),
@@ -47,12 +46,6 @@ def _statistics(store: ox.Store, endpoint: ox.NamedNode) -> list[ox.Triple]:
         ox.Triple(DATASET, v("triples"), _n(kgstore.triple_count(store))),
         ox.Triple(DATASET, v("entities"), _n(int(sizes["entities"].value))),
         ox.Triple(DATASET, v("classes"), _n(int(sizes["classes"].value))),
-        ox.Triple(DATASET, ox.NamedNode(DCAT + "distribution"), service),
-        ox.Triple(service, RDF_TYPE, ox.NamedNode(DCAT + "DataService")),
-        ox.Triple(service, ox.NamedNode(DCAT + "endpointURL"), endpoint),
-        ox.Triple(service, ox.NamedNode(DCAT + "servesDataset"), DATASET),
-        ox.Triple(service, ox.NamedNode(DCT + "title"), ox.Literal("SPARQL-Endpunkt", language="de")),
-        ox.Triple(service, ox.NamedNode(DCT + "title"), ox.Literal("SPARQL endpoint", language="en")),
     ]
     triples += [ox.Triple(DATASET, v("vocabulary"), ox.NamedNode(iri)) for iri in VOCABULARIES]
     triples += [ox.Triple(DATASET, v("exampleResource"), ox.NamedNode(ID + key)) for key in EXAMPLES]
@@ -72,9 +65,11 @@ def _endpoint() -> ox.NamedNode:
 
 
 @bp.route("/void")
+@bp.route("/catalog")
 @cors.read_endpoint
 def void() -> Response:
-    """The dataset description as Turtle (or N-Triples, JSON-LD, RDF/XML)."""
+    """The catalogue and dataset description (DCAT-AP.de with VoID
+    statistics) as Turtle, or N-Triples, JSON-LD, RDF/XML on request."""
     store = current_store()
     triples = list(kgstore.query(store, _KATALOG)) + _statistics(store, _endpoint())
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
