@@ -401,19 +401,27 @@ def test_query_string_with_invalid_utf8_is_answered_not_crashed(client: FlaskCli
     assert response.status_code == 400
 
 
-def test_update_via_form_is_403(client: FlaskClient) -> None:
+def test_update_via_form_on_a_server_without_tokens_is_403_read_only(client: FlaskClient) -> None:
     response = client.post("/sparql", data={"update": "CLEAR ALL"})
     assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "update-forbidden"
+    assert response.get_json()["error"]["code"] == "read-only"
     assert _count(client.get("/sparql", query_string={"query": COUNT_QUERY})) == 8
 
 
-def test_update_via_direct_post_is_403(client: FlaskClient) -> None:
+def test_update_via_direct_post_on_a_server_without_tokens_is_403_read_only(client: FlaskClient) -> None:
     response = client.post("/sparql", data="CLEAR ALL", content_type="application/sparql-update")
     assert response.status_code == 403
     assert response.get_json()["error"]["message_en"] == (
-        "This endpoint is read-only; write access (SPARQL Update) is not available yet."
+        "This server is set up read-only (no write tokens configured)."
     )
+
+
+def test_update_without_a_token_is_401_with_a_bearer_challenge(make_app) -> None:
+    client = make_app(TOKENS="pflege:pflege-geheimnis-0123456789:schreiben+verwalten").test_client()
+    response = client.post("/sparql", data="CLEAR ALL", content_type="application/sparql-update")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="koopgraph"'
+    assert _count(client.get("/sparql", query_string={"query": COUNT_QUERY})) == 8
 
 
 def test_update_via_get_is_400(client: FlaskClient) -> None:

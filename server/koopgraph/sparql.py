@@ -1,19 +1,20 @@
-"""Blueprint /sparql: the SPARQL 1.1 Protocol, read-only.
+"""Blueprint /sparql: the SPARQL 1.1 Protocol.
 
-The view reads the operation from the request, runs it with store.query,
-negotiates the format with the result's kind and lets pyoxigraph write the
-answer. Everything the client got wrong becomes an ApiError with the
-status the protocol asks for; nothing is written to the store (updates get
-403 until write access exists).
+The view reads the operation from the request, runs a query with
+store.query, negotiates the format with the result's kind and lets
+pyoxigraph write the answer. Everything the client got wrong becomes an
+ApiError with the status the protocol asks for. Updates go to update.py:
+with a token, through the SHACL gate, in one transaction.
 """
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, request
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import cors, current_store, formats, querytext, service_description, store as kgstore
+from . import cors, current_store, formats, querytext, records, recordsapi, service_description, store as kgstore, update
 from .errors import ApiError
 from .sources import BASE
 
@@ -34,6 +35,9 @@ class Operation:
     default_graphs: list[str] | None
     named_graphs: list[str] | None
     format_names: list[str]
+    update: str | None = None
+    using_graphs: tuple[str, ...] = ()
+    using_named_graphs: tuple[str, ...] = ()
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -41,6 +45,8 @@ class Operation:
 def endpoint() -> Response:
     """Query via GET or POST; a GET without query describes the service."""
     operation = _read_operation()
+    if operation.update is not None:
+        return _update(operation)
     if operation.query is None:
         return _service_description(operation)
     if "SERVICE" in querytext.keywords(operation.query):
@@ -75,6 +81,27 @@ def _run(operation: Operation):
         raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
 
 
+def _update(operation: Operation) -> Response:
+    """SPARQL Update: the change is computed, checked and applied as a
+    whole by update.run; the answer is a JSON summary of the submission."""
+    resources_root = current_app.config.get("RESOURCES")
+    try:
+        submission, delta = update.run(
+            current_store(),
+            operation.update,
+            current_app.extensions["koopgraph.tokens"],
+            request.headers.get("Authorization"),
+            shapes=recordsapi._shapes(),
+            base_iri=BASE,
+            resources_root=resources_root,
+            using=list(operation.using_graphs),
+            using_named=list(operation.using_named_graphs),
+        )
+    except records.RecordError as error:
+        raise recordsapi._failed(error) from error
+    return jsonify(update.summary(submission, delta))
+
+
 def _service_description(operation: Operation) -> Response:
     store, strict = current_store(), current_app.config["STRICT_DATASET"]
     triples = service_description.describe(
@@ -83,8 +110,20 @@ def _service_description(operation: Operation) -> Response:
         kgstore.graph_counts(store),
         union=not strict,
     )
+    if current_app.extensions["koopgraph.tokens"]:
+        triples += _update_language(triples)
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, operation.format_names)
     return _answer(formats.serialize_triples(triples, chosen, service_description.PREFIXES), chosen)
+
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def _update_language(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """With write tokens configured the service also speaks SPARQL 1.1 Update."""
+    language = ox.NamedNode(_SD + "supportedLanguage")
+    services = {t.subject for t in triples if t.predicate == language}
+    return [ox.Triple(s, language, ox.NamedNode(_SD + "SPARQL11Update")) for s in services]
 
 
 def _answer(body: bytes, chosen: formats.Negotiated) -> Response:
@@ -98,13 +137,30 @@ def _read_operation() -> Operation:
     queries, updates = params.getlist("query"), params.getlist("update")
     _check_operations(queries, updates, reading)
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
+    _check_dataset_parameters(bool(updates), bool(defaults or named), bool(using or using_named))
     explicit = bool(defaults or named)
     return Operation(
         query=queries[0] if queries else None,
         default_graphs=defaults if explicit else None,
         named_graphs=named if explicit else None,
         format_names=params.getlist("format"),
+        update=updates[0] if updates else None,
+        using_graphs=tuple(using),
+        using_named_graphs=tuple(using_named),
     )
+
+
+def _check_dataset_parameters(is_update: bool, query_dataset: bool, update_dataset: bool) -> None:
+    """default-graph-uri/named-graph-uri belong to queries,
+    using-graph-uri/using-named-graph-uri to updates."""
+    if (is_update and query_dataset) or (not is_update and update_dataset):
+        raise ApiError(
+            400,
+            "default-graph-uri/named-graph-uri gelten nur für Abfragen, using-graph-uri/using-named-graph-uri nur für Updates.",
+            "default-graph-uri/named-graph-uri are for queries, using-graph-uri/using-named-graph-uri for updates.",
+            "dataset-parameters",
+        )
 
 
 def _check_operations(queries: list[str], updates: list[str], reading: bool) -> None:
@@ -123,14 +179,7 @@ def _check_operations(queries: list[str], updates: list[str], reading: bool) -> 
         raise ApiError(
             400, "Genau eine Abfrage pro Anfrage, bitte.", "Exactly one operation per request, please.", "several-operations"
         )
-    if updates:
-        raise ApiError(
-            403,
-            "Dieser Endpunkt ist nur lesend; Schreibzugriff (SPARQL Update) gibt es noch nicht.",
-            "This endpoint is read-only; write access (SPARQL Update) is not available yet.",
-            "update-forbidden",
-        )
-    if not queries and not reading:
+    if not queries and not updates and not reading:
         raise ApiError(400, "Der Parameter query fehlt.", "The query parameter is missing.", "missing-query")
 
 
