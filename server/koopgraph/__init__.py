@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     stores are thread-safe); an empty store is built from the packaged
     files first, so `koopgraph serve` works on a fresh install.
     """
-    from . import api, auth, config as settings, cors, dumps, errors, health, pages, recordsapi, sparql, void
+    from . import api, auth, config as settings, cors, dumps, errors, gsp, health, pages, recordsapi, sparql, void
 
     app = Flask(__name__)
     app.config.update(settings.load(config))
@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(void.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(recordsapi.bp)
+    app.register_blueprint(gsp.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     cors.init_app(app)

@@ -62,20 +62,76 @@ _SPARQL_RESPONSES = {
 }
 
 
+_BEARER = [{"bearer": []}]
+_WRITE_RESPONSES = {
+    "400": _error("Ungültige Anfrage, Syntaxfehler (mit Zeile und Spalte) / bad request, syntax error (with line and column)"),
+    "401": _error("Token fehlt oder ist ungültig / token missing or invalid"),
+    "403": _error("Recht fehlt, LOAD/SERVICE, geschützter Graph oder nur lesend / right missing, LOAD/SERVICE, "
+                  "protected graph or read-only server"),
+    "413": _error("Anfragekörper zu groß / request body too large"),
+    "415": _error("Content-Type nicht unterstützt / unsupported Content-Type"),
+    "422": _error("SHACL-Verletzung; der Bericht steht in results / SHACL violation; the report is in results"),
+}
+_WRITTEN = {"description": "Einreichung / submission", "content": {"application/json": {"schema": {"type": "object"}}}}
+_GSP_PARAMS = [
+    {"name": "graph", "in": "query", "required": False, "schema": {"type": "string", "format": "uri"},
+     "description": "IRI des Graphen / graph IRI (indirect identification)"},
+    {"name": "default", "in": "query", "required": False, "allowEmptyValue": True, "schema": {"type": "string"},
+     "description": "der Default-Graph des Speichers / the store's default graph"},
+]
+_GSP_BODY = {"required": True, "content": {
+    media_type: {"schema": {"type": "string"}} for media_type in (
+        "text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", "multipart/form-data")}}
+
+
+def _graph_store() -> dict:
+    """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
+    graph_rows = {row.media_type: {"schema": {"type": "string"}} for row in formats.offered(formats.GRAPH)}
+    return {
+        "get": {"operationId": "store_get", "summary": "Graph lesen / read a graph (Graph Store Protocol)",
+                "tags": ["Graph Store"], "parameters": [*_GSP_PARAMS],
+                "responses": {"200": {"description": "Graph", "content": graph_rows},
+                              "400": _error("graph oder default fehlt / graph or default missing"),
+                              "404": _error("Graph gibt es nicht / no such graph"),
+                              "406": _error("Format nicht verfügbar / format not available")}},
+        "put": {"operationId": "store_put", "summary": "Graph ersetzen (schreiben; verwalten, wenn er Inhalt hat) / "
+                "replace a graph (schreiben; verwalten if it has content)", "tags": ["Graph Store"],
+                "security": _BEARER, "parameters": _GSP_PARAMS, "requestBody": _GSP_BODY,
+                "responses": {"200": _WRITTEN, "201": _WRITTEN, "204": {"description": "unverändert / unchanged"},
+                              **_WRITE_RESPONSES}},
+        "post": {"operationId": "store_post", "summary": "In den Graphen einfügen; ohne graph= neuer Graph (schreiben) / "
+                 "merge into a graph; without graph= a new graph (schreiben)", "tags": ["Graph Store"],
+                 "security": _BEARER, "parameters": _GSP_PARAMS, "requestBody": _GSP_BODY,
+                 "responses": {"200": _WRITTEN, "201": _WRITTEN, "204": {"description": "unverändert / unchanged"},
+                               **_WRITE_RESPONSES}},
+        "delete": {"operationId": "store_delete", "summary": "Graph löschen (verwalten) / drop a graph (verwalten)",
+                   "tags": ["Graph Store"], "security": _BEARER, "parameters": _GSP_PARAMS,
+                   "responses": {"200": _WRITTEN, "204": {"description": "unverändert / unchanged"},
+                                 "404": _error("Graph gibt es nicht / no such graph"), **_WRITE_RESPONSES}},
+    }
+
+
 def describe(catalogue: dict[str, queries.NamedQuery]) -> dict:
     """The whole OpenAPI document for the current set of questions."""
     paths = {
         "/sparql": {
             "get": {"operationId": "sparql_get", "summary": "SPARQL 1.1 Protocol (GET)", "tags": ["SPARQL"],
                     "parameters": [_SPARQL_QUERY, *_GRAPH_PARAMS], "responses": _SPARQL_RESPONSES},
-            "post": {"operationId": "sparql_post", "summary": "SPARQL 1.1 Protocol (POST)", "tags": ["SPARQL"],
+            "post": {"operationId": "sparql_post", "summary": "SPARQL 1.1 Protocol (POST): Abfrage, oder Update mit Token / "
+                     "query, or update with a token", "tags": ["SPARQL"],
                      "requestBody": {"required": True, "content": {
                          "application/sparql-query": {"schema": {"type": "string"}},
+                         "application/sparql-update": {"schema": {"type": "string"}},
                          "application/x-www-form-urlencoded": {"schema": {
-                             "type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
+                             "type": "object", "properties": {
+                                 "query": {"type": "string"}, "update": {"type": "string"},
+                                 "using-graph-uri": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                                 "using-named-graph-uri": {"type": "array", "items": {"type": "string", "format": "uri"}}}}},
                      }},
-                     "responses": _SPARQL_RESPONSES},
+                     "security": [{}, *_BEARER],
+                     "responses": _SPARQL_RESPONSES | {k: v for k, v in _WRITE_RESPONSES.items() if k in ("401", "422")}},
         },
+        "/store": _graph_store(),
         "/queries": {"get": {"operationId": "fragen", "summary": "Katalog der benannten Fragen / catalogue of named questions",
                              "tags": ["Fragen / questions"],
                              "responses": {"200": {"description": "Katalog / catalogue",
@@ -95,7 +151,8 @@ def describe(catalogue: dict[str, queries.NamedQuery]) -> dict:
                  "description": "Wissensgraph zur Kooperation von Jobcentern und Migrationsdiensten in Schleswig-Holstein / "
                                 "knowledge graph on cooperation between job centres and migration services in Schleswig-Holstein"},
         "paths": paths,
-        "components": {"schemas": {"Error": {
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                       "schemas": {"Error": {
             "type": "object", "required": ["error"],
             "properties": {"error": {"type": "object", "required": ["status", "code", "message", "message_en"],
                                      "properties": {"status": {"type": "integer"}, "code": {"type": "string"},
