@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 # Paths whose clients are programs: they always get JSON errors.
-API_PATHS = ("/sparql", "/healthz", "/queries", "/openapi.json", "/validate", "/records", "/submissions")
+API_PATHS = ("/sparql", "/healthz", "/queries", "/openapi.json", "/validate", "/records", "/submissions", "/store")
 
 
 class KoopgraphError(Exception):

@@ -71,7 +71,7 @@ def parse(data: bytes, fmt: ox.RdfFormat, where: str = "Eingabe") -> Parsed:
     because the server decides which graph a submission goes to. Relative
     IRIs resolve against the Koopgraph namespace."""
     try:
-        quads = list(ox.parse(data, format=fmt, base_iri=BASE))
+        quads = list(ox.parse(data, format=fmt, base_iri=BASE, rename_blank_nodes=True))
     except SyntaxError as error:
         message = error.msg if isinstance(error.msg, str) else str(error)
         raise RdfSyntaxError(where, message, error.lineno, error.offset) from error

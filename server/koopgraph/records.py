@@ -134,30 +134,11 @@ def _log(submission: Submission, removed: list[ox.Quad], checksum: str | None, m
 
 
 def _apply(store: ox.Store, inserts: list[ox.Quad], deletes: list[ox.Quad]) -> None:
-    """One SPARQL update = one transaction in Oxigraph: all or nothing."""
-    parts = []
-    ground = [q for q in deletes if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)]
-    if ground:
-        parts.append("DELETE DATA { " + _data_block(ground) + " }")
-    if inserts:
-        parts.append("INSERT DATA { " + _data_block(inserts) + " }")
-    if parts:
-        store.update(" ;\n".join(parts))
-    for quad in deletes:  # blank-node statements cannot be named in DELETE DATA
-        if quad not in ground:
-            store.remove(quad)
+    """One transaction: all or nothing, blank nodes included (the update
+    module writes statements about existing blank nodes exactly)."""
+    from .update import Delta, apply  # update builds on this module
 
-
-def _data_block(quads: list[ox.Quad]) -> str:
-    """Quads as the body of INSERT DATA / DELETE DATA, grouped by graph."""
-    by_graph: dict = {}
-    for q in quads:
-        by_graph.setdefault(q.graph_name, []).append(q.triple)
-    parts = []
-    for graph, triples in by_graph.items():
-        body = " ".join(f"{t} ." for t in triples)
-        parts.append(body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ {body} }}")
-    return " ".join(parts)
+    apply(store, Delta(inserts=list(inserts), deletes=list(deletes)))
 
 
 def _now() -> str:
