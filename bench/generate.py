@@ -19,7 +19,7 @@ Content (all IRIs in Koopgraph's scheme, every record meant to conform to shapes
 Size: Kreise are taken in key order (Schleswig-Holstein first) while their regions, records
 and one year of statistics fit (of the first Kreis that does not fit whole, as many
 Gemeinden as fit); the rest of the budget is filled with further years of statistics
-(2019, 2018, …, the last one partial). From about 260,000 triples on, all of
+(2019, 2018, …, the last one partial). From about 250,000 triples on, all of
 Germany is in. The output is streamed, so 5 million triples need little memory, and it is
 deterministic for a given (--triples, --seed, CSV). A Kreis's records depend only on the
 seed and its key, so a smaller graph's records are a subset of a larger one's.

@@ -94,8 +94,12 @@ def test_the_tiny_graph_has_the_asked_size_every_kind_and_three_graphs(made):
 
 def test_every_record_of_the_tiny_graph_conforms_to_the_shapes(made, ontology, shapes):
     _, out, _ = made
-    report = validation.validate(_as_rdflib(_quads(out)), context=ontology, shapes=shapes)
-    assert [(r.focus_node, r.path, r.component, r.message("en")) for r in report.results] == []
+    quads = _quads(out)
+    report = validation.validate(_as_rdflib(quads), context=ontology, shapes=shapes)
+    # Every node of the file is validated; shapes with sh:targetNode (the catalogue's
+    # dataset) also report nodes the file does not describe, which are not its business.
+    own = {q.subject.value for q in quads}
+    assert [(r.focus_node, r.path, r.component, r.message("en")) for r in report.results if r.focus_node in own] == []
 
 
 def test_iris_and_keys_follow_the_scheme(made):
