@@ -19,6 +19,7 @@ Every setting is resolved in this order, later layers winning:
 | HOST             | ``127.0.0.1``                            | interface ``koopgraph serve`` listens on |
 | PORT             | ``8000``                                 | TCP port of ``koopgraph serve`` (0 = any free port) |
 | THREADS          | ``4``                                    | worker threads of ``koopgraph serve`` |
+| SERVICE_ALLOWLIST | ``https://query.wikidata.org/sparql``   | SPARQL endpoints a query may call with SERVICE (space-separated); any other target is refused and never contacted |
 | TOKENS           | (none)                                   | write tokens ``name:secret[:right+right]``, comma-separated; rights ``schreiben`` (default), ``verwalten``; none = read-only |
 | TOKENS_FILE      | (none)                                   | TOML file with ``[[token]]`` entries (name, sha256 of the secret, rechte); made by ``koopgraph token`` |
 
@@ -48,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     "PORT": 8000,
     "THREADS": 4,
+    "SERVICE_ALLOWLIST": "https://query.wikidata.org/sparql",
     "TOKENS": "",
     "TOKENS_FILE": None,
 }

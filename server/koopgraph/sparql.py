@@ -14,7 +14,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import cors, current_store, formats, querytext, records, recordsapi, service_description, store as kgstore, update
+from . import (cors, current_store, federation, formats, pages, querytext, records, recordsapi, service_description,
+               store as kgstore, update)
 from .errors import ApiError
 from .sources import BASE
 
@@ -49,16 +50,21 @@ def endpoint() -> Response:
         return _update(operation)
     if operation.query is None:
         return _service_description(operation)
-    if "SERVICE" in querytext.keywords(operation.query):
-        raise ApiError(
-            403,
-            "Föderierte Abfragen (SERVICE) sind an diesem Endpunkt abgeschaltet.",
-            "Federated queries (SERVICE) are disabled on this endpoint.",
-            "service-forbidden",
-        )
+    federation.check(operation.query, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
     result = _run(operation)
+    if _wants_html_page(operation):
+        return Response(pages.render_results_html(result, query=operation.query), content_type="text/html; charset=utf-8")
     chosen = formats.negotiate(request.headers.get("Accept"), kgstore.result_kind(result), operation.format_names)
     return _answer(formats.serialize(result, chosen), chosen)
+
+
+def _wants_html_page(operation: Operation) -> bool:
+    """A browser submitting the start page's form without JavaScript gets a
+    results page; every program (no text/html preference) gets the data."""
+    if operation.format_names:
+        return operation.format_names[0] == "html"
+    best = request.accept_mimetypes.best_match(["application/sparql-results+json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/sparql-results+json"]
 
 
 def _run(operation: Operation):
