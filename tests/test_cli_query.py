@@ -34,6 +34,12 @@ def test_queries_lists_every_named_question_with_its_title(built):
     assert any(line.startswith("akteure") and "Akteure in einer Region" in line and "ags=01003" in line for line in lines)
 
 
+def test_queries_aligns_the_titles_in_one_column_even_for_the_longest_name(built):
+    lines = cli("queries").stdout.splitlines()
+    starts = {line.index(title) for line, title in zip(lines, [" ".join(line.split("  [")[0].split()[1:]) for line in lines])}
+    assert len(starts) == 1
+
+
 def test_run_prints_the_answer_as_a_table(built):
     result = cli("run", "kreise-ohne-formale-kooperation", "--store", built)
     assert result.exit_code == 0

@@ -93,6 +93,11 @@ def test_each_template_explains_its_fields_and_only_needs_a_real_identifier(stor
     assert cli("validate", path, "--store", store).exit_code == 0
 
 
+@pytest.mark.parametrize("german, english", [("kooperation", "cooperation"), ("massnahme", "measure")])
+def test_templates_answer_to_their_german_names_too(german, english):
+    assert cli("new", german).stdout == cli("new", english).stdout != ""
+
+
 def test_load_lists_and_reverts_a_submission(store):
     loaded = cli("load", VALID, "--als", "datenpflege", "--store", store)
     assert loaded.exit_code == 0 and "ostholstein-neu" in loaded.stdout

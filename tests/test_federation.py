@@ -20,8 +20,9 @@ PEER_DATA = {
     "ontology/leer.ttl": "",
     "data/wikidata/kreise.ttl": f"""@prefix wdt: <{WDT}> .
 @prefix wd: <http://www.wikidata.org/entity/> .
-wd:Q4001 wdt:P440 "01062" .
-wd:Q4002 wdt:P440 "01057" .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+wd:Q4001 wdt:P440 "01062" ; rdfs:label "Kreis Stormarn"@de, "Stormarn District"@en .
+wd:Q4002 wdt:P440 "01057" ; rdfs:label "Kreis Plön"@de .
 """,
 }
 
@@ -131,3 +132,17 @@ def test_service_with_a_variable_target_or_hidden_in_a_prefix_is_refused(listene
     assert response.status_code == 403 and response.get_json()["error"]["endpoint"] == "http://127.0.0.1:1/sparql"
     time.sleep(0.3)
     assert listener.connections == 0
+
+
+def test_the_readme_wikidata_example_joins_by_the_district_key(peer):
+    from test_readme import example
+
+    query = example("wikidata-join")
+    assert "SERVICE <https://query.wikidata.org/sparql>" in query
+    client = _app(peer).test_client()
+    response = client.get("/sparql", query_string={"query": query.replace("https://query.wikidata.org/sparql", peer)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rows = [(b["kreis"]["value"], b["schluessel"]["value"], b["wikidataName"]["value"])
+            for b in response.get_json()["results"]["bindings"]]
+    assert rows == [("https://w3id.org/koopgraph/id/region/01057", "01057", "Kreis Plön"),
+                    ("https://w3id.org/koopgraph/id/region/01062", "01062", "Kreis Stormarn")]

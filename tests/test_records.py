@@ -95,7 +95,8 @@ def test_a_malformed_body_of_each_syntax_gets_400_with_the_parsers_message(web, 
         response = web.post(url, data=body, headers={"Content-Type": media_type, "Authorization": f"Bearer {WRITER}"})
         assert response.status_code == 400, (url, media_type)
         error = response.get_json()["error"]
-        assert error["code"] == "rdf-syntax" and "kein gültiges RDF" in error["message"]
+        assert error["code"] == "rdf-syntax" and error["message"].startswith("Anfragekörper: kein gültiges RDF")
+        assert error["message_en"].startswith("request body: not valid RDF")
 
 
 def test_a_syntax_error_names_line_and_column(web):
@@ -200,6 +201,15 @@ def test_put_replaces_a_submitted_record_atomically(web):
     assert response.status_code == 200
     assert ask(web, f"ASK {{ <{NEW}> <https://w3id.org/koopgraph/ontology#status> <https://w3id.org/koopgraph/id/kooperationsstatus/in-vorbereitung> }}")
     assert not ask(web, f"ASK {{ <{NEW}> <https://w3id.org/koopgraph/ontology#status> <https://w3id.org/koopgraph/id/kooperationsstatus/besteht> }}")
+
+
+def test_put_and_delete_accept_the_path_of_the_location_header(web):
+    location = web.post("/records", data=VALID, headers=auth()).headers["Location"]
+    assert location == "/id/kooperation/ostholstein-neu"
+    changed = VALID.replace(b"kstatus:besteht", b"kstatus:in-vorbereitung")
+    assert web.put("/records" + location, data=changed, headers=auth()).status_code == 200
+    assert web.delete("/records" + location, headers=auth()).status_code == 200
+    assert not ask(web, f"ASK {{ <{NEW}> ?p ?o }}")
 
 
 def test_an_invalid_put_changes_nothing(app, web):

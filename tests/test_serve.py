@@ -125,3 +125,33 @@ def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.Monke
     assert seen["STRICT_DATASET"] is True
     assert seen["STORE"] == str(tmp_path / "s")
     assert seen["THREADS"] == seen["threads"] == 3
+
+
+def test_serve_tokens_option_makes_the_server_accept_the_files_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from koopgraph import auth, cli, serving
+
+    monkeypatch.delenv("KOOPGRAPH_CONFIG", raising=False)
+    monkeypatch.delenv("KOOPGRAPH_TOKENS", raising=False)
+    monkeypatch.setenv("KOOPGRAPH_RESOURCES", str(sparqltree.write(tmp_path / "resources")))
+    tokens = tmp_path / "tokens.toml"
+    created = CliRunner().invoke(cli.koopgraph, ["token", "datenpflege", "--tokens-file", str(tokens)])
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.splitlines()[0].strip()
+    assert len(secret) >= 16 and secret not in tokens.read_text()
+    seen = {}
+    make_server = serving.make_server
+
+    def spy(app, settings):
+        known = app.extensions["koopgraph.tokens"]
+        seen["names"] = [t.name for t in known]
+        seen["caller"] = auth.require(known, f"Bearer {secret}", auth.WRITE).name
+        return make_server(app, settings)
+
+    monkeypatch.setattr(serving, "make_server", spy)
+    monkeypatch.setattr(serving, "run", lambda server: (server.task_dispatcher.shutdown(), server.close()))
+    result = CliRunner().invoke(cli.koopgraph, ["serve", "--port", "0", "--store", str(tmp_path / "s"),
+                                                "--tokens", str(tokens)])
+    assert result.exit_code == 0, result.output
+    assert seen == {"names": ["datenpflege"], "caller": "datenpflege"}

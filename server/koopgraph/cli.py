@@ -123,6 +123,9 @@ def stats(store_path: Path | None) -> None:
     "plain SPARQL dataset: default graph is the store's default graph, not the union",
 )
 @click.option("--threads", type=int, default=None, help="Worker-Threads / worker threads (default 4)")
+@click.option("--tokens", "tokens_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Token-Datei (von koopgraph token) / tokens file (from koopgraph token); ohne Tokens nur lesend / "
+                   "read-only without tokens")
 @click.option(
     "--config",
     "config_file",
@@ -136,10 +139,12 @@ def serve(
     store_path: Path | None,
     strict_dataset: bool | None,
     threads: int | None,
+    tokens_file: Path | None,
     config_file: Path | None,
 ) -> None:
     """SPARQL-Endpunkt starten / run the SPARQL endpoint (waitress)."""
-    options = {"HOST": host, "PORT": port, "STORE": store_path, "STRICT_DATASET": strict_dataset, "THREADS": threads}
+    options = {"HOST": host, "PORT": port, "STORE": store_path, "STRICT_DATASET": strict_dataset, "THREADS": threads,
+               "TOKENS_FILE": tokens_file}
     config = settings.load({k: v for k, v in options.items() if v is not None}, config_file=config_file)
     server = serving.make_server(create_app(config), config)
     serving.stop_on_signals()
@@ -193,9 +198,11 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, store_path: Pat
 @koopgraph.command(name="queries")
 def list_queries() -> None:
     """Benannte Fragen auflisten / list the named questions."""
-    for q in queries.load_queries().values():
+    named = queries.load_queries().values()
+    width = max((len(q.name) for q in named), default=0)
+    for q in named:
         params = " ".join(f"{p.name}={p.example}" for p in q.params)
-        click.echo(f"{q.name:34} {q.title['de']}" + (f"  [{params}]" if params else ""))
+        click.echo(f"{q.name:{width}}  {q.title['de']}" + (f"  [{params}]" if params else ""))
 
 
 @koopgraph.command()
@@ -313,11 +320,18 @@ def validate(files: tuple[Path, ...], fmt: str, input_format: str | None, lang: 
     sys.exit(worst)
 
 
+TEMPLATES = {"kooperation": "kooperation", "cooperation": "kooperation",
+             "massnahme": "massnahme", "measure": "massnahme",
+             "organisation": "organisation"}
+
+
 @koopgraph.command()
-@click.argument("kind", type=click.Choice(["cooperation", "measure", "organisation"]))
+@click.argument("kind", type=click.Choice(list(TEMPLATES)), metavar="ART/KIND")
 def new(kind: str) -> None:
-    """Vorlage für einen neuen Eintrag ausgeben / print a template for a new record."""
-    name = {"cooperation": "kooperation", "measure": "massnahme", "organisation": "organisation"}[kind]
+    """Vorlage für einen neuen Eintrag ausgeben: kooperation, massnahme,
+    organisation / print a template for a new record: cooperation, measure,
+    organisation."""
+    name = TEMPLATES[kind]
     click.echo((Path(__file__).parent / "vorlagen" / f"{name}.ttl").read_text(encoding="utf-8"), nl=False)
 
 

@@ -27,6 +27,10 @@ BY_NAME = {"turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "nt": ox.R
            "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS}
 
 
+# English names of the places RDF is read from (file names stay as they are).
+WHERE_EN = {"Anfragekörper": "request body", "Eingabe": "input"}
+
+
 class UnsupportedFormatError(KoopgraphError):
     """No parser for the announced media type or file name."""
 
@@ -39,7 +43,7 @@ class RdfSyntaxError(KoopgraphError):
         position = f" (Zeile {line}, Spalte {column})" if line else ""
         position_en = f" (line {line}, column {column})" if line else ""
         super().__init__(f"{where}: kein gültiges RDF{position}: {message}",
-                         f"{where}: not valid RDF{position_en}: {message}")
+                         f"{WHERE_EN.get(where, where)}: not valid RDF{position_en}: {message}")
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,13 @@ def _failed(error: records.RecordError) -> ApiError:
     return ApiError(error.status, error.de, error.en, error.code, details=details)
 
 
+def _record_iri(key: str) -> str:
+    """The IRI a /records/<key> URL names: the key is the IRI's path below
+    …/id/, written with or without its leading "id/" (as in the Location
+    header of a new record)."""
+    return ID + key.removeprefix("id/")
+
+
 def _written(submission: records.Submission, status: int) -> Response:
     response = jsonify({"submission": submission.id, "graph": submission.graph, "operation": submission.operation,
                         "records": list(submission.records)})
@@ -103,7 +110,7 @@ def replace(key: str) -> Response:
     who = _caller(auth.WRITE)
     parsed = _parsed_body()
     try:
-        submission = records.replace(current_store(), ID + key, parsed.triples, who, _shapes(),
+        submission = records.replace(current_store(), _record_iri(key), parsed.triples, who, _shapes(),
                                      body=request.get_data(), media_type=request.mimetype)
     except records.RecordError as error:
         raise _failed(error) from error
@@ -114,7 +121,7 @@ def replace(key: str) -> Response:
 def remove(key: str) -> Response:
     who = _caller(auth.WRITE)
     try:
-        submission = records.delete(current_store(), ID + key, who, _shapes())
+        submission = records.delete(current_store(), _record_iri(key), who, _shapes())
     except records.RecordError as error:
         raise _failed(error) from error
     return _written(submission, 200)
