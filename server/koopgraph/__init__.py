@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     stores are thread-safe); an empty store is built from the packaged
     files first, so `koopgraph serve` works on a fresh install.
     """
-    from . import api, auth, config as settings, cors, dumps, errors, gsp, health, pages, recordsapi, sparql, void
+    from . import api, auth, config as settings, cors, dumps, errors, forms_views, gsp, health, pages, recordsapi, sparql, void
 
     app = Flask(__name__)
     app.config.update(settings.load(config))
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(gsp.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(forms_views.bp)
     cors.init_app(app)
     errors.register(app)
     return app

@@ -35,6 +35,7 @@ NAVIGATION = (  # path, German, English
     ("/queries", "Fragen", "Questions"),
     ("/karte", "Karte", "Map"),
     ("/#sparql", "SPARQL", "SPARQL"),
+    ("/erfassen", "Erfassen", "Enter records"),
     ("/void", "Über die Daten", "About the data"),
 )
 
