@@ -96,7 +96,9 @@ def console_errors(browser) -> list[str]:
 
 
 def messages(browser, dom_id: str) -> list[str]:
-    return [li.text for li in browser.find_elements(By.CSS_SELECTOR, f"#fehler-{dom_id} li")]
+    """The messages next to a field, read in one go (the script replaces them while we look)."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#fehler-' + arguments[0] + ' li'), li => li.textContent)", dom_id)
 
 
 def screenshot(browser, name: str) -> Path:
