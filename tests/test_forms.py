@@ -422,6 +422,25 @@ def test_editing_opens_the_form_filled_with_the_record_and_replaces_it(web, app)
     assert web.get("/submissions").get_json()["submissions"][-1]["operation"] == "ersetzen"
 
 
+def test_editing_keeps_statements_the_form_cannot_show(app):
+    """A false boolean (a checkbox only says true) and a property without a
+    field are kept as they are, not dropped by saving the form."""
+    store = app.extensions["koopgraph.store"]
+    iri = ID + "massnahme/test-kurs"
+    n = ox.NamedNode
+    triples = [ox.Triple(n(iri), n(KOOP + "migrantenspezifisch"), ox.Literal("false", datatype=n("http://www.w3.org/2001/XMLSchema#boolean"))),
+               ox.Triple(n(iri), n("http://www.w3.org/2004/02/skos/core#editorialNote"), ox.Literal("Notiz", language="de")),
+               ox.Triple(n(iri), n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(KOOP + "Massnahme"))]
+    for t in triples:
+        store.add(ox.Quad(t.subject, t.predicate, t.object, n(ID + "graph/einreichung/test")))
+    with app.test_request_context("/"):
+        kind = forms.kind(load_shapes(), store, "massnahme", "de")
+        state, rest = forms.prefill(kind, store, iri, "de")
+        built = forms.to_rdf(kind, state, store, "de", iri=iri, keep=rest)
+    assert "koop:migrantenspezifisch" not in state
+    assert set(triples) <= set(built.triples)
+
+
 def test_deleting_asks_for_confirmation_then_deletes(web, app):
     sign_in(web)
     post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})

@@ -736,10 +736,13 @@ def prefill(kind: Kind, store: ox.Store, iri: str, lang: str) -> tuple[State, li
                 rest.append(t)
             continue
         obj = t.object
+        if f.widget == "checkbox" and obj.value not in ("true", "1"):
+            rest.append(t)  # a checkbox cannot say "false": kept as it is, not lost
+            continue
         if f.widget == "picker" and isinstance(obj, ox.NamedNode):
             value = Candidate(obj.value, names[obj.value].value if obj.value in names else "", "").shown
         elif f.widget == "checkbox":
-            value = "true" if obj.value in ("true", "1") else ""
+            value = "true"
         else:
             value = obj.value
         state.setdefault(f.key, []).append(value)
