@@ -203,6 +203,17 @@ def test_put_replaces_a_submitted_record_atomically(web):
     assert not ask(web, f"ASK {{ <{NEW}> <https://w3id.org/koopgraph/ontology#status> <https://w3id.org/koopgraph/id/kooperationsstatus/besteht> }}")
 
 
+def test_a_year_that_is_not_a_year_is_refused_although_typed_as_gyear(app, web):
+    before = dump(app)
+    body = VALID.replace(b"koop:status kstatus:besteht", b'koop:status kstatus:besteht ; koop:seit "20x6"^^xsd:gYear')
+    assert b"20x6" in body
+    response = web.post("/records", data=body, headers=auth())
+    assert response.status_code == 422
+    assert [(r["path"], r["value"]) for r in response.get_json()["error"]["results"]] == [
+        ("https://w3id.org/koopgraph/ontology#seit", "20x6")]
+    assert dump(app) == before
+
+
 def test_put_and_delete_accept_the_path_of_the_location_header(web):
     location = web.post("/records", data=VALID, headers=auth()).headers["Location"]
     assert location == "/id/kooperation/ostholstein-neu"
