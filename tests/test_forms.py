@@ -422,6 +422,15 @@ def test_editing_opens_the_form_filled_with_the_record_and_replaces_it(web, app)
     assert web.get("/submissions").get_json()["submissions"][-1]["operation"] == "ersetzen"
 
 
+def test_a_submitted_records_page_links_to_its_form_and_a_record_from_the_files_does_not(web):
+    sign_in(web)
+    post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
+    link = 'href="/erfassen/bearbeiten/kooperation/ostholstein-vereinbarung-2026"'
+    assert link in page(web, "/id/kooperation/ostholstein-vereinbarung-2026")
+    from_minutes = page(web, "/id/organisation/arge-ostholstein")
+    assert "/erfassen/bearbeiten/" not in from_minutes and "bearbeiten oder löschen" not in from_minutes
+
+
 def test_editing_keeps_statements_the_form_cannot_show(app):
     """A false boolean (a checkbox only says true) and a property without a
     field are kept as they are, not dropped by saving the form."""

@@ -15,12 +15,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from . import current_store, formats, karte, queries, resources, store as kgstore
+from . import current_store, formats, forms, karte, queries, resources, store as kgstore
 from . import pages_resource as described
 from .errors import ApiError
 from .karte import Category
 from .pages_examples import BY_KEY as EXAMPLES_BY_KEY, EXAMPLES
 from .sources import ID, KATALOG_GRAPH
+from .validation import load_shapes
 
 bp = Blueprint("pages", __name__)
 
@@ -201,9 +202,21 @@ def resource(rest: str) -> Response | str:
     chosen = _html_or_rdf()
     if chosen is not None:
         return _rdf_answer(description.triples, chosen)
-    response = Response(render_template("ressource.html", r=description, path=request.path), mimetype=HTML)
+    response = Response(render_template("ressource.html", r=description, path=request.path,
+                                        edit=_edit_link(ID + rest, rest)), mimetype=HTML)
     response.vary.add("Accept")
     return response
+
+
+def _edit_link(iri: str, rest: str) -> str | None:
+    """/erfassen/bearbeiten/… for a submitted record of a kind with a form;
+    records from the source files are changed in the files, so they get none."""
+    store = current_store()
+    if forms.is_file_backed(store, iri):
+        return None
+    if forms.kind_of(store, load_shapes(current_app.config.get("RESOURCES")), iri) is None:
+        return None
+    return "/erfassen/bearbeiten/" + rest
 
 
 @bp.get("/ontology")
