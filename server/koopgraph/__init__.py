@@ -17,7 +17,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     stores are thread-safe); an empty store is built from the packaged
     files first, so `koopgraph serve` works on a fresh install.
     """
-    from . import api, auth, config as settings, cors, dumps, errors, forms_views, gsp, health, pages, recordsapi, sparql, void
+    from . import (admin, api, auth, config as settings, cors, dumps, errors, forms_views, gsp, headers, health, limits,
+                   pages, recordsapi, reqlog, sparql, void)
 
     app = Flask(__name__)
     app.config.update(settings.load(config))
@@ -26,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
     app.extensions[STORE_KEY] = _open(app.config)
     app.extensions["koopgraph.tokens"] = auth.load(app.config)
+    limits.deep_stacks()
+    app.extensions["koopgraph.queries"] = limits.QueryGate(
+        app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"], app.config["MAX_RESULT_ROWS"])
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(void.bp)
@@ -35,7 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(forms_views.bp)
+    app.register_blueprint(admin.bp)
     cors.init_app(app)
+    headers.init_app(app)
+    reqlog.init_app(app)
     errors.register(app)
     return app
 

@@ -8,9 +8,10 @@ gets a clear 400 instead of an empty or surprising answer.
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from . import cors, current_store, formats, openapi, queries
+from . import cors, current_store, formats, limits, openapi, queries, store as kgstore
 from .errors import ApiError
 
 bp = Blueprint("api", __name__)
@@ -57,16 +58,31 @@ def answer(name: str) -> Response | str:
     query = _find(name)
     raw = {k: v for k, v in request.args.items() if k not in RESERVED}
     try:
-        solutions = queries.run(current_store(), query, raw)
+        terms = query.bind(raw)
     except queries.ParameterError as error:
         raise ApiError(400, error.de, error.en, "invalid-parameter", details={"parameter": error.name}) from error
-    if _wants_html():
+    html = _wants_html()
+    chosen = None if html else formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS,
+                                                   request.args.getlist("format"))
+    body = _evaluate(query, terms, ox.QueryResultsFormat.TSV if html else chosen.format)
+    if html:
+        solutions = limits.parse_tsv(body)
         rows = [[("" if term is None else term.value) for term in row] for row in solutions]
         columns = [v.value for v in solutions.variables]
         return render_template("fragen/antwort.html", frage=_describe(query), columns=columns, rows=rows,
                                params=raw, lang=_lang())
-    chosen = formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS, request.args.getlist("format"))
-    return Response(formats.serialize(solutions, chosen), content_type=chosen.media_type, headers={"Vary": "Accept"})
+    return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+def _evaluate(query: queries.NamedQuery, terms: dict, fmt) -> bytes:
+    """The question's answer written by the engine, within the app's query
+    limits (time, concurrent queries, rows), like any query at /sparql."""
+    store, limit = current_store(), current_app.config["MAX_RESULT_ROWS"]
+
+    def work(job: limits.Job) -> bytes:
+        return limits.write(lambda: kgstore.query(store, query.sparql, substitutions=terms), fmt, limit, job)
+
+    return current_app.extensions["koopgraph.queries"].run(work)
 
 
 @bp.route("/openapi.json")

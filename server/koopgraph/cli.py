@@ -7,7 +7,12 @@ sentence that matters.
 
 import json
 import os
+import secrets
+import shutil
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -426,6 +431,95 @@ def token(name: str, rechte: str, tokens_file: Path) -> None:
     click.echo(secret)
     click.echo(f"Token „{name}“ in {tokens_file} eingetragen (nur die Prüfsumme); das Geheimnis steht oben und wird nicht "
                f"wieder angezeigt. / token added (hash only); the secret above is shown only once.", err=True)
+
+
+# ---------------------------------------------------------------- backup and restore
+
+@koopgraph.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--url", default=None, help="laufender Server / running server (default: $KOOPGRAPH_URL or http://HOST:PORT/)")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="TOML-Konfigurationsdatei / config file (default: $KOOPGRAPH_CONFIG)")
+@store_option
+def backup(directory: Path, url: str | None, config_file: Path | None, store_path: Path | None) -> None:
+    """Speicher sichern, auch während der Server läuft / back the store up, also while the server runs.
+
+    Hält ein Server den Speicher, macht er die Sicherung (POST /admin/backup mit dem Token aus
+    $KOOPGRAPH_TOKEN, Recht verwalten) und sie wird nach DIRECTORY verschoben. / While a server
+    holds the store, the server makes the backup (token from $KOOPGRAPH_TOKEN, right verwalten)
+    and it is moved to DIRECTORY."""
+    config = settings.load({"STORE": store_path} if store_path else {}, config_file=config_file)
+    path = Path(config["STORE"])
+    if directory.exists():
+        raise KoopgraphError(f"{directory} gibt es schon; die Sicherung braucht ein neues Verzeichnis.",
+                             f"{directory} exists already; the backup needs a new directory.")
+    if not path.is_dir():
+        raise KoopgraphError(f"Den Speicher {path} gibt es nicht.", f"The store {path} does not exist.")
+    try:
+        store = kgstore.open_store(path)
+    except kgstore.StoreBusyError:
+        made = _backup_through_server(url or os.environ.get("KOOPGRAPH_URL") or f"http://{config['HOST']}:{config['PORT']}/")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(made, directory)
+        how = "vom laufenden Server / by the running server"
+    else:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        kgstore.backup(store, directory, path)
+        how = "direkt / directly"
+    click.echo(f"Gesichert / backed up ({how}): {path} → {directory}")
+
+
+def _backup_through_server(base: str) -> Path:
+    token = os.environ.get("KOOPGRAPH_TOKEN")
+    if not token:
+        raise KoopgraphError("Der Speicher ist in Benutzung; für eine Sicherung über den Server bitte KOOPGRAPH_TOKEN "
+                             "(Recht verwalten) setzen.",
+                             "The store is in use; to back up through the server, set KOOPGRAPH_TOKEN (right verwalten).")
+    name = f"cli-{os.getpid()}-{secrets.token_hex(4)}"
+    url = base.rstrip("/") + "/admin/backup?" + urllib.parse.urlencode({"name": name})
+    request = urllib.request.Request(url, method="POST", headers={"Authorization": f"Bearer {token}",
+                                                                   "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            made = Path(json.load(response)["backup"])
+    except urllib.error.HTTPError as error:
+        try:
+            message = json.load(error)["error"]
+            detail = f"{message['message']} / {message['message_en']}"
+        except (ValueError, KeyError, TypeError):
+            detail = f"HTTP {error.code}"
+        raise KoopgraphError(f"Der Server hat die Sicherung abgelehnt: {detail}",
+                             f"The server refused the backup: {detail}") from error
+    except (urllib.error.URLError, OSError) as error:
+        raise KoopgraphError(f"Der Speicher ist in Benutzung, aber {base} antwortet nicht: {error}",
+                             f"The store is in use, but {base} does not answer: {error}") from error
+    if not made.is_dir():
+        raise KoopgraphError(f"Der Server hat die Sicherung nach {made} geschrieben; dieses Verzeichnis ist hier nicht "
+                             "sichtbar (anderer Rechner?).",
+                             f"The server wrote the backup to {made}, which is not visible here (another machine?).")
+    return made
+
+
+@koopgraph.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@store_option
+def restore(directory: Path, store_path: Path | None) -> None:
+    """Speicher aus einer Sicherung wiederherstellen / restore the store from a backup.
+
+    Der bisherige Speicher wird beiseitegelegt, nicht gelöscht. Hält ein Server den Speicher,
+    bitte ihn erst beenden (oder mit --store in ein neues Verzeichnis wiederherstellen). / The
+    current store is moved aside, never deleted. Stop a server holding it first (or restore into
+    a new directory with --store)."""
+    path = _resolve(store_path)
+    try:
+        count, aside = kgstore.restore(directory, path)
+    except kgstore.StoreBusyError as error:
+        raise KoopgraphError(error.de + " Bitte den Server beenden oder mit --store in ein neues Verzeichnis "
+                             "wiederherstellen.",
+                             error.en + " Stop the server, or restore into a new directory with --store.") from error
+    if aside is not None:
+        click.echo(f"Bisheriger Speicher / previous store → {aside}", err=True)
+    click.echo(f"Wiederhergestellt / restored: {directory} → {path} ({count} Quads)")
 
 
 # ---------------------------------------------------------------- imports

@@ -22,6 +22,11 @@ Every setting is resolved in this order, later layers winning:
 | SERVICE_ALLOWLIST | ``https://query.wikidata.org/sparql``   | SPARQL endpoints a query may call with SERVICE (space-separated); any other target is refused and never contacted |
 | TOKENS           | (none)                                   | write tokens ``name:secret[:right+right]``, comma-separated; rights ``schreiben`` (default), ``verwalten``; none = read-only |
 | TOKENS_FILE      | (none)                                   | TOML file with ``[[token]]`` entries (name, sha256 of the secret, rechte); made by ``koopgraph token`` |
+| QUERY_TIMEOUT    | ``10`` (seconds)                         | a query not answered by then gets 503; the engine cannot be interrupted, so it keeps its slot until it ends (docs/operations.md) |
+| MAX_RESULT_ROWS  | ``100000``                               | most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) one answer may have; more gets 422, never a cut-off answer |
+| MAX_CONCURRENT_QUERIES | ``4``                              | queries the engine evaluates at once; beyond that 429 with Retry-After |
+| BACKUP_DIR       | ``<STORE>-backups``                      | where ``POST /admin/backup`` (right ``verwalten``) puts backups of the running server's store |
+| LOG_REQUESTS     | ``true``                                 | one JSON line per request on stderr (method, path, status, duration, query hash; never token or body) |
 
 The same table is in the README under "Einstellungen / Settings"; a test
 fails when a setting is missing from either.
@@ -52,6 +57,11 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_ALLOWLIST": "https://query.wikidata.org/sparql",
     "TOKENS": "",
     "TOKENS_FILE": None,
+    "QUERY_TIMEOUT": 10.0,
+    "MAX_RESULT_ROWS": 100_000,
+    "MAX_CONCURRENT_QUERIES": 4,
+    "BACKUP_DIR": None,
+    "LOG_REQUESTS": True,
 }
 
 # None defaults carry no type of their own.
@@ -89,6 +99,13 @@ def _convert(name: str, value: Any, origin: str) -> Any:
         return value.strip().lower() in _TRUE
     if isinstance(value, str) and kind is int and value.strip().lstrip("-").isdigit():
         return int(value)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and kind is float:
+        try:
+            return float(value)
+        except ValueError:
+            pass
     if isinstance(value, Path) and kind is str:
         return str(value)
     raise ConfigError(
@@ -128,7 +145,8 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _check_ranges(settings: dict[str, Any]) -> None:
-    limits = {"PORT": (0, 65535), "THREADS": (1, 1024), "MAX_BODY_BYTES": (1, 2**40)}
+    limits = {"PORT": (0, 65535), "THREADS": (1, 1024), "MAX_BODY_BYTES": (1, 2**40), "QUERY_TIMEOUT": (0.01, 86400),
+              "MAX_RESULT_ROWS": (1, 2**40), "MAX_CONCURRENT_QUERIES": (1, 1024)}
     for name, (low, high) in limits.items():
         if not low <= settings[name] <= high:
             raise ConfigError(

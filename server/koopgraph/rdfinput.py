@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import limits
 from .errors import KoopgraphError
 from .sources import BASE
 
@@ -75,6 +76,7 @@ def parse(data: bytes, fmt: ox.RdfFormat, where: str = "Eingabe") -> Parsed:
     because the server decides which graph a submission goes to. Relative
     IRIs resolve against the Koopgraph namespace."""
     try:
+        limits.check_rdf_body(data, fmt)  # shapes the parsers cannot survive: 400 before they see them
         quads = list(ox.parse(data, format=fmt, base_iri=BASE, rename_blank_nodes=True))
     except SyntaxError as error:
         message = error.msg if isinstance(error.msg, str) else str(error)

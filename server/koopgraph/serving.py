@@ -13,6 +13,8 @@ from flask import Flask
 from waitress import wasyncore
 from waitress.server import create_server
 
+from . import limits
+
 
 def make_server(app: Flask, settings: dict[str, Any]):
     """A bound, not yet running waitress server for app.
@@ -21,6 +23,7 @@ def make_server(app: Flask, settings: dict[str, Any]):
     bodies over twice MAX_BODY_BYTES itself (without reading them); bodies
     just over the limit get the app's own bilingual 413.
     """
+    limits.deep_stacks()  # before the worker threads exist: they inherit the stack size
     return create_server(
         app,
         host=settings["HOST"],

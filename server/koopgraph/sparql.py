@@ -5,17 +5,24 @@ store.query, negotiates the format with the result's kind and lets
 pyoxigraph write the answer. Everything the client got wrong becomes an
 ApiError with the status the protocol asks for. Updates go to update.py:
 with a token, through the SHACL gate, in one transaction.
+
+A query runs through the app's QueryGate (limits.py): in a worker thread
+with one of MAX_CONCURRENT_QUERIES slots, answered within QUERY_TIMEOUT,
+with at most MAX_RESULT_ROWS rows; text the engine could not survive is
+refused before it gets there.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, copy_current_request_context, current_app, jsonify, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import (cors, current_store, federation, formats, pages, querytext, records, recordsapi, service_description,
-               store as kgstore, update)
+from . import (cors, current_store, federation, formats, limits, pages, querytext, records, recordsapi, reqlog,
+               service_description, store as kgstore, update)
 from .errors import ApiError
 from .sources import BASE
 
@@ -47,15 +54,34 @@ def endpoint() -> Response:
     """Query via GET or POST; a GET without query describes the service."""
     operation = _read_operation()
     if operation.update is not None:
+        reqlog.note_query(operation.update)
+        limits.check_sparql_text(operation.update, max_tokens=None)  # INSERT DATA may be long; never deep
         return _update(operation)
     if operation.query is None:
         return _service_description(operation)
-    federation.check(operation.query, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
-    result = _run(operation)
+    reqlog.note_query(operation.query)
+    tokens = limits.check_sparql_text(operation.query)
+    _check_service(operation.query, tokens)
+    digest = reqlog.current_query_hash()
     if _wants_html_page(operation):
-        return Response(pages.render_results_html(result, query=operation.query), content_type="text/html; charset=utf-8")
-    chosen = formats.negotiate(request.headers.get("Accept"), kgstore.result_kind(result), operation.format_names)
-    return _answer(formats.serialize(result, chosen), chosen)
+        @copy_current_request_context
+        def page(job: limits.Job) -> str:
+            with _service_errors(operation.query):
+                return pages.render_results_html(_run(operation), query=operation.query)
+
+        return Response(gate().run(page, on_overdue_end=lambda s: _overdue(s, digest)),
+                        content_type="text/html; charset=utf-8")
+    accept, limit = request.headers.get("Accept"), current_app.config["MAX_RESULT_ROWS"]
+
+    @copy_current_request_context
+    def evaluate(job: limits.Job) -> tuple[formats.Negotiated, bytes]:
+        first = [_run(operation)]
+        chosen = formats.negotiate(accept, kgstore.result_kind(first[0]), operation.format_names)
+        with _service_errors(operation.query):
+            return chosen, limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
+
+    chosen, body = gate().run(evaluate, on_overdue_end=lambda s: _overdue(s, digest))
+    return _answer(body, chosen)
 
 
 def _wants_html_page(operation: Operation) -> bool:
@@ -85,6 +111,39 @@ def _run(operation: Operation):
         raise ApiError(400, error.de, error.en, "query-not-supported") from error
     except kgstore.InvalidIriError as error:
         raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
+
+
+def gate() -> limits.QueryGate:
+    return current_app.extensions["koopgraph.queries"]
+
+
+def _overdue(seconds: float, digest: str | None) -> None:
+    reqlog.event("query-overdue-finished", seconds=round(seconds, 1), query=digest)
+
+
+def _check_service(query: str, tokens: int) -> None:
+    """SERVICE targets are read with rdflib, which costs about a millisecond
+    per token while holding the GIL: long federated queries are refused."""
+    if "SERVICE" not in querytext.keywords(query):
+        return
+    if tokens > limits.MAX_SERVICE_CHECK_TOKENS:
+        raise ApiError(400, f"Abfragen mit SERVICE dürfen höchstens {limits.MAX_SERVICE_CHECK_TOKENS} Bestandteile haben.",
+                       f"Queries with SERVICE may have at most {limits.MAX_SERVICE_CHECK_TOKENS} tokens.",
+                       "query-too-complex", details={"limit": limits.MAX_SERVICE_CHECK_TOKENS})
+    federation.check(query, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
+
+
+@contextmanager
+def _service_errors(query: str) -> Iterator[None]:
+    """A SERVICE endpoint that fails while the engine reads from it is the
+    endpoint's fault, not the server's: 502 instead of 500."""
+    try:
+        yield
+    except OSError as error:
+        if "SERVICE" not in querytext.keywords(query):
+            raise
+        raise ApiError(502, f"Ein SERVICE-Endpunkt hat nicht richtig geantwortet: {error}",
+                       f"A SERVICE endpoint did not answer properly: {error}", "service-failed") from error
 
 
 def _update(operation: Operation) -> Response:

@@ -8,6 +8,7 @@ are enforced in one place.
 
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -362,3 +363,49 @@ def export(store: ox.Store, fmt: ox.RdfFormat) -> bytes:
     if fmt.supports_datasets:
         return store.dump(format=fmt)
     return store.query(_UNION, use_default_graph_as_union=True).serialize(format=fmt)
+
+
+def backup(store: ox.Store, target: Path, store_path: str | Path | None = None) -> None:
+    """A consistent copy of an on-disk store in target (which must not
+    exist), usable as a store directory; it works while the store is in
+    use, also by other threads. The build fingerprints travel along, so a
+    restored store is not rebuilt needlessly."""
+    target = Path(target)
+    try:
+        store.backup(str(target))
+    except OSError as error:
+        raise StoreOpenError(f"Die Sicherung nach {target} ist gescheitert: {error}",
+                             f"The backup to {target} failed: {error}") from error
+    fingerprints = None if store_path is None else Path(store_path) / FINGERPRINTS
+    if fingerprints is not None and fingerprints.is_file():
+        shutil.copy2(fingerprints, target / FINGERPRINTS)
+
+
+def restore(source: Path, target: Path) -> tuple[int, Path | None]:
+    """Make target a copy of the backup in source; returns the number of
+    quads and where the store that was at target went (moved aside, never
+    deleted). Refuses while a process (a server) holds target."""
+    source, target = Path(source), Path(target)
+    try:
+        expected = len(ox.Store.read_only(str(source)))
+    except OSError as error:
+        raise StoreOpenError(f"{source} ist keine lesbare Sicherung: {error}",
+                             f"{source} is not a readable backup: {error}") from error
+    aside = None
+    if target.exists():
+        held = open_store(target)  # raises StoreBusyError while a server has it
+        del held
+        if any(target.iterdir()):
+            aside = target.with_name(f"{target.name}.vor-restore-{time.strftime('%Y%m%dT%H%M%S')}")
+            target.rename(aside)
+        else:
+            target.rmdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    restored = open_store(target)
+    count = len(restored)
+    del restored
+    if count != expected:
+        raise StoreOpenError(f"Die Wiederherstellung in {target} enthält {count} statt {expected} Quads.",
+                             f"The restored store {target} holds {count} quads instead of {expected}.")
+    return count, aside
