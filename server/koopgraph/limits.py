@@ -33,6 +33,7 @@ import logging
 import re
 import threading
 import time
+import traceback
 import xml.parsers.expat
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -59,8 +60,9 @@ Q, R = ox.QueryResultsFormat, ox.RdfFormat
 def deep_stacks() -> None:
     """Give every thread started from now on (waitress workers, query
     workers) a stack deep enough for what the input checks below let pass."""
-    if threading.stack_size() < THREAD_STACK_BYTES:
-        threading.stack_size(THREAD_STACK_BYTES)
+    # stack_size() without an argument resets the size to the default and
+    # returns the old one: always set it again.
+    threading.stack_size(max(threading.stack_size(), THREAD_STACK_BYTES))
 
 
 # ---------------------------------------------------------------- input shape
@@ -243,7 +245,7 @@ class QueryGate:
         try:
             job.result = work(job)
         except BaseException as error:  # noqa: BLE001 - handed to the request thread
-            job.error = error
+            job.error = _without_locals(error)
         finally:
             overdue = job.cancelled
             job.done.set()
@@ -260,6 +262,18 @@ class QueryGate:
             if overdue:
                 self.overdue -= 1
         self._free.release()
+
+
+def _without_locals(error: BaseException) -> BaseException:
+    """The engine's result objects must be dropped by the thread that made
+    them (pyoxigraph's are "unsendable"): clear the locals of the frames an
+    exception carries before handing it to the request thread."""
+    seen, current = set(), error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
+    return error
 
 
 def _seconds(value: float) -> str:

@@ -80,8 +80,14 @@ def _failed(error: records.RecordError) -> ApiError:
 def _record_iri(key: str) -> str:
     """The IRI a /records/<key> URL names: the key is the IRI's path below
     …/id/, written with or without its leading "id/" (as in the Location
-    header of a new record)."""
-    return ID + key.removeprefix("id/")
+    header of a new record). A key that makes no IRI is a 400, not a crash."""
+    iri = ID + key.removeprefix("id/")
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ApiError(400, f"„{key[:80]}“ ergibt keine gültige IRI: {error}", f"'{key[:80]}' makes no valid IRI: {error}",
+                       "invalid-record-iri") from error
+    return iri
 
 
 def _written(submission: records.Submission, status: int) -> Response:
