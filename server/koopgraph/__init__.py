@@ -8,6 +8,7 @@ from flask import Flask, current_app
 __version__ = "0.1.0"
 
 STORE_KEY = "koopgraph.store"
+CACHE_KEY = "koopgraph.cache"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -17,8 +18,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     stores are thread-safe); an empty store is built from the packaged
     files first, so `koopgraph serve` works on a fresh install.
     """
-    from . import (admin, api, auth, config as settings, cors, dumps, errors, forms_views, gsp, headers, health, limits,
-                   pages, recordsapi, reqlog, sparql, void)
+    from . import (admin, api, auth, cache, config as settings, cors, dumps, errors, forms_views, gsp, headers, health,
+                   limits, pages, recordsapi, reqlog, sparql, void)
 
     app = Flask(__name__)
     app.config.update(settings.load(config))
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limits.deep_stacks()
     app.extensions["koopgraph.queries"] = limits.QueryGate(
         app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"], app.config["MAX_RESULT_ROWS"])
+    app.extensions[CACHE_KEY] = cache.AnswerCache(app.config["CACHE_MAX_BYTES"]) if app.config["CACHE"] else None
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(void.bp)

@@ -5,13 +5,13 @@ serializers), but its parameters are typed and checked first, so a user
 gets a clear 400 instead of an empty or surprising answer.
 """
 
-from functools import cache
+from functools import cache as memoize
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from . import cors, current_store, formats, limits, openapi, queries, store as kgstore
+from . import cache, cors, current_store, formats, limits, openapi, queries, store as kgstore
 from .errors import ApiError
 
 bp = Blueprint("api", __name__)
@@ -19,7 +19,7 @@ bp = Blueprint("api", __name__)
 RESERVED = {"format", "lang"}  # query-string names that are not parameters
 
 
-@cache
+@memoize
 def _catalogue(folder: str) -> dict[str, queries.NamedQuery]:
     return queries.load_queries(None if folder == "-" else folder)
 
@@ -61,17 +61,15 @@ def answer(name: str) -> Response | str:
         terms = query.bind(raw)
     except queries.ParameterError as error:
         raise ApiError(400, error.de, error.en, "invalid-parameter", details={"parameter": error.name}) from error
-    html = _wants_html()
-    chosen = None if html else formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS,
-                                                   request.args.getlist("format"))
-    body = _evaluate(query, terms, ox.QueryResultsFormat.TSV if html else chosen.format)
-    if html:
-        solutions = limits.parse_tsv(body)
+    if _wants_html():
+        solutions = limits.parse_tsv(_evaluate(query, terms, ox.QueryResultsFormat.TSV))
         rows = [[("" if term is None else term.value) for term in row] for row in solutions]
         columns = [v.value for v in solutions.variables]
         return render_template("fragen/antwort.html", frage=_describe(query), columns=columns, rows=rows,
                                params=raw, lang=_lang())
-    return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})
+    chosen = formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS, request.args.getlist("format"))
+    key = ("queries", query.name, tuple(sorted((k, str(v)) for k, v in terms.items())), chosen.media_type)
+    return cache.respond(key, lambda: cache.Answer(_evaluate(query, terms, chosen.format), chosen.media_type))
 
 
 def _evaluate(query: queries.NamedQuery, terms: dict, fmt) -> bytes:

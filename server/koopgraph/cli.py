@@ -128,6 +128,8 @@ def stats(store_path: Path | None) -> None:
     "plain SPARQL dataset: default graph is the store's default graph, not the union",
 )
 @click.option("--threads", type=int, default=None, help="Worker-Threads / worker threads (default 4)")
+@click.option("--no-cache", "no_cache", is_flag=True, default=False,
+              help="Antworten nicht zwischenspeichern (z. B. zum Messen) / do not cache answers (e.g. to measure)")
 @click.option("--tokens", "tokens_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Token-Datei (von koopgraph token) / tokens file (from koopgraph token); ohne Tokens nur lesend / "
                    "read-only without tokens")
@@ -144,12 +146,13 @@ def serve(
     store_path: Path | None,
     strict_dataset: bool | None,
     threads: int | None,
+    no_cache: bool,
     tokens_file: Path | None,
     config_file: Path | None,
 ) -> None:
     """SPARQL-Endpunkt starten / run the SPARQL endpoint (waitress)."""
     options = {"HOST": host, "PORT": port, "STORE": store_path, "STRICT_DATASET": strict_dataset, "THREADS": threads,
-               "TOKENS_FILE": tokens_file}
+               "TOKENS_FILE": tokens_file, "CACHE": False if no_cache else None}
     config = settings.load({k: v for k, v in options.items() if v is not None}, config_file=config_file)
     server = serving.make_server(create_app(config), config)
     serving.stop_on_signals()

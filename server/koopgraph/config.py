@@ -27,6 +27,8 @@ Every setting is resolved in this order, later layers winning:
 | MAX_CONCURRENT_QUERIES | ``4``                              | queries the engine evaluates at once; beyond that 429 with Retry-After |
 | BACKUP_DIR       | ``<STORE>-backups``                      | where ``POST /admin/backup`` (right ``verwalten``) puts backups of the running server's store |
 | LOG_REQUESTS     | ``true``                                 | one JSON line per request on stderr (method, path, status, duration, query hash; never token or body) |
+| CACHE            | ``true``                                 | keep answers (named questions, SPARQL queries) until the next write; ``koopgraph serve --no-cache`` switches it off |
+| CACHE_MAX_BYTES  | ``67108864`` (64 MiB)                    | memory for cached answers; an answer larger than an eighth of it is never kept |
 
 The same table is in the README under "Einstellungen / Settings"; a test
 fails when a setting is missing from either.
@@ -62,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONCURRENT_QUERIES": 4,
     "BACKUP_DIR": None,
     "LOG_REQUESTS": True,
+    "CACHE": True,
+    "CACHE_MAX_BYTES": 64 * 1024 * 1024,
 }
 
 # None defaults carry no type of their own.

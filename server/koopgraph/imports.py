@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import records, tabular
+from . import records, store as kgstore, tabular
 from .sources import GRAPH
 from .validation import Change
 
@@ -61,4 +61,5 @@ def run(store: ox.Store, mapping: tabular.TableMapping, csv_path: Path, agent: s
         submission = records.Submission(sid, records.SUBMISSION_PREFIX + sid, "import", agent, records._now(), ())
         log = records._log(submission, [], checksum, f"text/csv; mapping={mapping.name}", data_graph=graph.value)
         store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in added] + log)
+        kgstore.changed(store)
     return Outcome(graph.value, converted.rows, converted.skipped, len(added), len(removed), submission)

@@ -10,6 +10,7 @@ count; one linear regex pass (possessive loops, no backtracking), safe on any in
 """
 
 import re
+from functools import cache
 
 _TOKENS = re.compile(
     r'''
@@ -28,17 +29,22 @@ _TOKENS = re.compile(
 
 _SEPARATORS = re.compile(r"[.\-]")
 KEYWORDS = frozenset({"FROM", "SERVICE"})
-_CANDIDATE = re.compile("|".join(sorted(KEYWORDS)), re.IGNORECASE)
 
 
-def keywords(sparql: str) -> set[str]:
-    """Which of KEYWORDS (upper case) occur in sparql as keywords."""
+@cache
+def _candidate(wanted: frozenset[str]) -> re.Pattern:
+    return re.compile("|".join(sorted(wanted)), re.IGNORECASE)
+
+
+def keywords(sparql: str, wanted: frozenset[str] = KEYWORDS) -> set[str]:
+    """Which of wanted (upper case keywords or function names) occur in
+    sparql as keywords."""
     found: set[str] = set()
-    if not _CANDIDATE.search(sparql):
+    if not _candidate(wanted).search(sparql):
         return found  # the common case costs one scan in C
     for match in _TOKENS.finditer(sparql):
         word = match.group("word")
         if word and match.group("local") is None:
             # "true.SERVICE" is two tokens for SPARQL, one run of word characters here
-            found.update(part.upper() for part in _SEPARATORS.split(word) if part.upper() in KEYWORDS)
+            found.update(part.upper() for part in _SEPARATORS.split(word) if part.upper() in wanted)
     return found

@@ -21,7 +21,7 @@ from flask import Blueprint, Response, copy_current_request_context, current_app
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import (cors, current_store, federation, formats, limits, pages, querytext, records, recordsapi, reqlog,
+from . import (cache, cors, current_store, federation, formats, limits, pages, querytext, records, recordsapi, reqlog,
                service_description, store as kgstore, update)
 from .errors import ApiError
 from .sources import BASE
@@ -80,8 +80,17 @@ def endpoint() -> Response:
         with _service_errors(operation.query):
             return chosen, limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
 
-    chosen, body = gate().run(evaluate, on_overdue_end=lambda s: _overdue(s, digest))
-    return _answer(body, chosen)
+    def produce() -> cache.Answer:
+        chosen, body = gate().run(evaluate, on_overdue_end=lambda s: _overdue(s, digest))
+        return cache.Answer(body, chosen.media_type)
+
+    key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
+           current_app.config["STRICT_DATASET"], accept, tuple(operation.format_names))
+    return cache.respond(key, produce, cacheable=cache.cacheable(operation.query))
+
+
+def _tuple(graphs: list[str] | None) -> tuple[str, ...] | None:
+    return None if graphs is None else tuple(graphs)
 
 
 def _wants_html_page(operation: Operation) -> bool:

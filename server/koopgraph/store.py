@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,27 @@ def _parse(path: Path) -> list[ox.Triple]:
         raise SourceError(path, str(error)) from error
 
 
+# ---------------------------------------------------------------- version
+
+# pyoxigraph stores take neither attributes nor weak references, so the
+# version of each open store is kept here, by identity. Only one process can
+# open an on-disk store, so this process sees every write to it.
+_VERSIONS: dict[int, str] = {}
+
+
+def version(store: ox.Store) -> str:
+    """An opaque token that changes whenever the store's content changes
+    through Koopgraph (every writer calls changed()); answer caches and
+    ETags are keyed by it."""
+    current = _VERSIONS.get(id(store))
+    return current if current is not None else _VERSIONS.setdefault(id(store), uuid.uuid4().hex)
+
+
+def changed(store: ox.Store) -> None:
+    """Tell readers the content changed: call after every committed write."""
+    _VERSIONS[id(store)] = uuid.uuid4().hex
+
+
 def _replace_graph(store: ox.Store, graph_iri: str, triples: Iterable[ox.Triple]) -> None:
     # One SPARQL update is one transaction in Oxigraph, so readers see either
     # the old or the new graph, never an empty or half-filled one.
@@ -218,6 +240,8 @@ def build(store: ox.Store, root: Path | None = None, *, store_path: Path | None 
         counts[graph_iri] = _count(store, graph_iri)
     for gone in set(recorded) - set(current):
         store.update(f"DROP SILENT GRAPH <{gone}>")
+    if parsed or set(recorded) - set(current):
+        changed(store)
     write_fingerprints(store_path, current)
     return counts
 
@@ -352,6 +376,7 @@ def load_triples(store: ox.Store, path: Path, graph_iri: str | None = None) -> N
     """
     graph = ox.DefaultGraph() if graph_iri is None else ox.NamedNode(graph_iri)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse(Path(path)))
+    changed(store)
 
 
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"

@@ -43,7 +43,7 @@ from rdflib.plugins.sparql.processor import prepareUpdate
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.store import Store
 
-from . import auth, records, resources
+from . import auth, records, resources, store as kgstore
 from .sources import GRAPH, ID, graph_sources
 from .validation import Change, check_change
 
@@ -382,6 +382,7 @@ def apply(store: ox.Store, delta: Delta) -> None:
     parts += [f"DROP SILENT GRAPH {g}" for g in delta.drop if isinstance(g, ox.NamedNode)]
     if parts:
         store.update(" ;\n".join(parts), custom_functions={_TERM_FUNCTION: lambda i: terms[int(i.value)]})
+        kgstore.changed(store)
 
 
 def _records(delta: Delta) -> list[str]:
