@@ -20,9 +20,25 @@ from pyshacl.monkey import apply_patches
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.validator import Validator, assign_baked_in
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib import term as rdflib_term
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from . import resources
+
+# rdflib has no lexical check for xsd:gYear, so pySHACL would accept
+# "20x6"^^xsd:gYear under sh:datatype (SHACL says an ill-typed literal
+# violates it; pyshacl-turbo reports it). Binding a checking constructor
+# makes rdflib mark such literals ill-typed, and both engines agree.
+_GYEAR = re.compile(r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?")
+
+
+def _gyear(lexical: str) -> str:
+    if not _GYEAR.fullmatch(lexical):
+        raise ValueError(f"not an xsd:gYear: {lexical!r}")
+    return lexical
+
+
+rdflib_term.bind(XSD.gYear, str, constructor=_gyear, datatype_specific=True)
 
 
 @dataclass(frozen=True)
