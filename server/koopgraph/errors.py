@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 # Paths whose clients are programs: they always get JSON errors.
-API_PATHS = ("/sparql", "/healthz", "/queries", "/openapi.json", "/validate", "/records", "/submissions", "/store")
+API_PATHS = ("/sparql", "/healthz", "/queries", "/openapi.json", "/validate", "/records", "/submissions", "/store",
+             "/admin")
 
 
 class KoopgraphError(Exception):
