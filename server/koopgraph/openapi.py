@@ -8,12 +8,18 @@ from . import __version__, formats, queries
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+def _body(media_type: str) -> dict:
+    """JSON answers are documents of their own standard (SPARQL results,
+    JSON-LD), text answers are strings."""
+    return {"schema": {} if "json" in media_type else {"type": "string"}}
+
+
 def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
 def _results(kind: str) -> dict:
-    return {row.media_type: {"schema": {"type": "string"}} for row in formats.offered(kind)}
+    return {row.media_type: _body(row.media_type) for row in formats.offered(kind)}
 
 
 def _param(p: queries.Param) -> dict:
@@ -36,9 +42,19 @@ def _question(q: queries.NamedQuery) -> dict:
                     "content": _results(formats.SOLUTIONS) | {"text/html": {"schema": {"type": "string"}}}},
             "400": _error("Parameter ungültig / invalid parameter"),
             "406": _error("Format nicht verfügbar / format not available"),
+            **_LIMIT_RESPONSES,
         },
     }}
 
+
+_LIMIT_RESPONSES = {
+    "304": {"description": "Unverändert seit dem ETag in If-None-Match / not modified since the ETag in If-None-Match"},
+    "422": _error("Mehr Zeilen als MAX_RESULT_ROWS (nie gekürzt) / more rows than MAX_RESULT_ROWS (never cut off)"),
+    "429": {**_error("Alle Plätze für Abfragen belegt; Retry-After nennt die Sekunden / every query slot is taken; "
+                     "Retry-After gives the seconds"),
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+    "503": _error("Zeitlimit QUERY_TIMEOUT überschritten / over the time limit QUERY_TIMEOUT"),
+}
 
 _FORMAT = {"name": "format", "in": "query", "required": False,
            "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv", "html"]},
@@ -53,12 +69,14 @@ _GRAPH_PARAMS = [
 ]
 _SPARQL_RESPONSES = {
     "200": {"description": "Ergebnis oder Dienstbeschreibung / result or service description",
-            "content": {row.media_type: {"schema": {"type": "string"}} for row in formats.TABLE}},
+            "content": {row.media_type: _body(row.media_type) for row in formats.TABLE}},
     "400": _error("Syntaxfehler oder ungültige Anfrage / syntax error or bad request"),
     "403": _error("Update oder SERVICE nicht erlaubt / update or SERVICE not allowed"),
     "406": _error("Format nicht verfügbar / format not available"),
     "413": _error("Anfragekörper zu groß / request body too large"),
     "415": _error("Content-Type nicht unterstützt / unsupported Content-Type"),
+    **_LIMIT_RESPONSES,
+    "502": _error("Ein SERVICE-Endpunkt hat nicht richtig geantwortet / a SERVICE endpoint failed"),
 }
 
 
@@ -86,7 +104,7 @@ _GSP_BODY = {"required": True, "content": {
 
 def _graph_store() -> dict:
     """/store: the SPARQL 1.1 Graph Store HTTP Protocol."""
-    graph_rows = {row.media_type: {"schema": {"type": "string"}} for row in formats.offered(formats.GRAPH)}
+    graph_rows = {row.media_type: _body(row.media_type) for row in formats.offered(formats.GRAPH)}
     return {
         "get": {"operationId": "store_get", "summary": "Graph lesen / read a graph (Graph Store Protocol)",
                 "tags": ["Graph Store"], "parameters": [*_GSP_PARAMS],
@@ -111,6 +129,62 @@ def _graph_store() -> dict:
     }
 
 
+_RDF_BODY = {"required": True, "content": {
+    media_type: {"schema": {"type": "string"}} for media_type in (
+        "text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", "application/trig",
+        "application/n-quads")}}
+_JSON = {"application/json": {"schema": {"type": "object"}}}
+_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$"},
+        "description": "Pfad der Eintrags-IRI nach …/id/, z. B. kooperation/ostholstein-neu / the record IRI's path after …/id/"}
+_SID = {"name": "sid", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _records() -> dict:
+    """/validate, /records, /submissions: checking and writing records."""
+    written = {"description": "Einreichung / submission", "content": _JSON}
+    write = {k: v for k, v in _WRITE_RESPONSES.items()}
+    return {
+        "/validate": {"post": {
+            "operationId": "validate", "summary": "RDF gegen die Prüfregeln prüfen, nichts speichern / check RDF, store nothing",
+            "tags": ["Einträge / records"], "requestBody": _RDF_BODY,
+            "responses": {"200": {"description": "SHACL-Bericht / SHACL report",
+                                  "content": {**_JSON, "text/turtle": {"schema": {"type": "string"}}}},
+                          "400": _error("Syntaxfehler (mit Zeile und Spalte) / syntax error (with line and column)"),
+                          "413": _WRITE_RESPONSES["413"], "415": _WRITE_RESPONSES["415"]}}},
+        "/records": {"post": {
+            "operationId": "records_create", "summary": "Neue Einträge prüfen und speichern (schreiben) / add records",
+            "tags": ["Einträge / records"], "security": _BEARER, "requestBody": _RDF_BODY,
+            "responses": {"201": {**written, "headers": {"Location": {"schema": {"type": "string"}}}},
+                          "409": _error("Eintrag gibt es schon / record exists"), **write}}},
+        "/records/{key}": {
+            "parameters": [_KEY],
+            "put": {"operationId": "records_replace", "summary": "Einen Eintrag ersetzen (schreiben) / replace a record",
+                    "tags": ["Einträge / records"], "security": _BEARER, "requestBody": _RDF_BODY,
+                    "responses": {"200": written, "404": _error("Eintrag gibt es nicht / no such record"), **write}},
+            "delete": {"operationId": "records_delete", "summary": "Einen Eintrag löschen (schreiben) / delete a record",
+                       "tags": ["Einträge / records"], "security": _BEARER,
+                       "responses": {"200": written, "404": _error("Eintrag gibt es nicht / no such record"), **write}}},
+        "/submissions": {"get": {
+            "operationId": "submissions", "summary": "Alle Einreichungen / every submission", "tags": ["Einträge / records"],
+            "responses": {"200": {"description": "Liste / list", "content": _JSON}}}},
+        "/submissions/{sid}/revert": {"post": {
+            "operationId": "submissions_revert", "summary": "Eine Einreichung zurücknehmen (verwalten) / revert a submission",
+            "tags": ["Einträge / records"], "security": _BEARER, "parameters": [_SID],
+            "responses": {"200": written, "404": _error("Einreichung gibt es nicht / no such submission"),
+                          "409": _error("schon zurückgenommen / reverted already"), **write}}},
+        "/admin/backup": {"post": {
+            "operationId": "admin_backup", "summary": "Den Speicher im laufenden Betrieb sichern (verwalten) / back the store up",
+            "tags": ["Betrieb / operations"], "security": _BEARER,
+            "parameters": [{"name": "name", "in": "query", "required": False,
+                            "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"}}],
+            "responses": {"201": {"description": "Pfad der Sicherung / path of the backup", "content": _JSON},
+                          "400": _error("Name ungültig / invalid name"), "401": _WRITE_RESPONSES["401"],
+                          "403": _WRITE_RESPONSES["403"],
+                          "409": _error("Sicherung gibt es schon, oder Speicher im Arbeitsspeicher / backup exists, "
+                                        "or in-memory store")}}},
+    }
+
+
 def describe(catalogue: dict[str, queries.NamedQuery]) -> dict:
     """The whole OpenAPI document for the current set of questions."""
     paths = {
@@ -132,6 +206,21 @@ def describe(catalogue: dict[str, queries.NamedQuery]) -> dict:
                      "responses": _SPARQL_RESPONSES | {k: v for k, v in _WRITE_RESPONSES.items() if k in ("401", "422")}},
         },
         "/store": _graph_store(),
+        **_records(),
+        **{path: {"get": {
+            "operationId": path.strip("/"), "summary": "Beschreibung des Datenbestands (VoID, DCAT-AP.de) / dataset description",
+            "tags": ["Daten / data"], "parameters": [{"name": "format", "in": "query", "required": False, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "RDF", "content": {row.media_type: _body(row.media_type)
+                                                                   for row in formats.offered(formats.GRAPH)}},
+                          "406": _error("Format nicht verfügbar / format not available")}}} for path in ("/void", "/catalog")},
+        "/dump/koopgraph.{ext}": {"get": {
+            "operationId": "dump", "summary": "Der ganze Graph als Datei / the whole graph as a file", "tags": ["Daten / data"],
+            "parameters": [{"name": "ext", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["ttl", "nt", "jsonld", "trig", "nq"]}}],
+            "responses": {"200": {"description": "Abzug / dump", "content": {
+                t: _body(t) for t in ("text/turtle", "application/n-triples", "application/ld+json",
+                                                             "application/trig", "application/n-quads")}},
+                          "404": _error("Diesen Abzug gibt es nicht / no such dump")}}},
         "/queries": {"get": {"operationId": "fragen", "summary": "Katalog der benannten Fragen / catalogue of named questions",
                              "tags": ["Fragen / questions"],
                              "responses": {"200": {"description": "Katalog / catalogue",

@@ -227,7 +227,11 @@ def submissions(store: ox.Store) -> list[Submission]:
 
 def revert(store: ox.Store, sid: str, agent: str, shapes=None) -> Submission:
     """Undo one submission: remove what it inserted, restore what it removed."""
-    graph = ox.NamedNode(SUBMISSION_PREFIX + sid)
+    try:
+        graph = ox.NamedNode(SUBMISSION_PREFIX + sid)
+    except ValueError:  # no IRI, so no submission of ours
+        raise RecordError(404, "unknown-submission", f"Die Einreichung {sid[:80]} gibt es nicht.",
+                          f"There is no submission {sid[:80]}.") from None
     log = ox.NamedNode(SUBMISSIONS_GRAPH)
     with WRITE_LOCK:
         entry = list(store.quads_for_pattern(graph, None, None, log))
