@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Where the time of a Koopgraph request goes.
+
+    python bench/request_path.py [--sizes seed,100k,1m] [--duration 4] [--rounds 3]
+
+1. Engine alone (pyoxigraph, in this process): every query of bench/http_bench.py,
+   evaluated and serialized as SPARQL JSON, median ms on an on-disk store (what
+   `koopgraph serve` uses) and on an in-memory copy of the same data; for the named
+   questions also with their parameters as pyoxigraph substitutions (Koopgraph's
+   /queries) and written into the text (bench/http_bench.py's peer_text).
+2. Python per request (seed store): the point lookup through Koopgraph's Flask app
+   (Flask's test client, no sockets) against the bare pyoxigraph call, and a cProfile
+   of the app grouped by package.
+3. HTTP floor (seed store, wrk -c4, servers alternating): the point lookup on a bare WSGI
+   function on waitress and on a minimal Flask view on waitress (both with 4 threads
+   and the same pyoxigraph call), `koopgraph serve` and `oxigraph serve`.
+Raw figures go to --json (default bench/results/request_path.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import benchlib as b  # noqa: E402
+import http_bench as hb  # noqa: E402
+import pyoxigraph as ox  # noqa: E402
+from koopgraph import queries as kq  # noqa: E402
+
+BASE = "https://w3id.org/koopgraph/"
+JSON = ox.QueryResultsFormat.JSON
+POINT = hb.ADHOC["punkt (all properties of one region)"][1]
+
+
+def median_ms(fn, runs: int, budget: float = 5.0) -> float:
+    fn()  # warm-up
+    times, started = [], time.perf_counter()
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+        if time.perf_counter() - started > budget and len(times) >= 3:
+            break
+    return statistics.median(times) * 1000
+
+
+def engine(label: str, args, work: Path) -> list[dict]:
+    store_dir = work / f"engine-{label}"
+    b.koopgraph_store(store_dir, b.data_file(label, args.data_dir, args.seed))
+    disk = ox.Store(str(store_dir))
+    memory = ox.Store()
+    started = time.perf_counter()
+    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    copy_s = time.perf_counter() - started
+    catalogue = kq.load_queries()
+    rows = []
+
+    def run(store, text, subs=None):
+        return store.query(text, use_default_graph_as_union=True, base_iri=BASE,
+                           substitutions=subs).serialize(format=JSON)
+
+    cases = []
+    for name, params in hb.NAMED:
+        q = catalogue[name]
+        terms = q.bind(params)
+        subs = {ox.Variable(k): v for k, v in terms.items()} or None
+        cases.append((f"/queries/{name}", q.sparql, subs, hb.peer_text(q.sparql, terms)))
+    for name, (_kind, text) in hb.ADHOC.items():
+        cases.append((name, text, None, None))
+    for name, text, subs, literal in cases:
+        if "NOT EXISTS" in name and label not in ("seed", "100k"):
+            rows.append({"size": label, "query": name, "skipped": "seconds per run at this size"})
+            continue
+        b.log(f"[engine {label}] {name}")
+        row = {"size": label, "query": name}
+        row["disk_ms"] = median_ms(lambda: run(disk, text, subs), args.engine_runs)
+        row["memory_ms"] = median_ms(lambda: run(memory, text, subs), args.engine_runs)
+        if literal is not None:
+            row["disk_literal_ms"] = median_ms(lambda: run(disk, literal), args.engine_runs)
+            row["memory_literal_ms"] = median_ms(lambda: run(memory, literal), args.engine_runs)
+        rows.append(row)
+    rows.append({"size": label, "query": "(copy to memory)", "seconds": copy_s, "quads": len(memory)})
+    del disk, memory
+    return rows
+
+
+def python_path(work: Path) -> dict:
+    from koopgraph import create_app
+
+    store_dir = work / "python-seed"
+    b.koopgraph_store(store_dir, None)
+    app = create_app({"STORE": str(store_dir)})
+    client = app.test_client()
+    headers = {"Content-Type": "application/sparql-query", "Accept": b.JSON_RESULTS}
+    store = app.extensions["koopgraph.store"]
+    n = 2000
+
+    def through_app():
+        assert client.post("/sparql", data=POINT, headers=headers).status_code == 200
+
+    def bare():
+        store.query(POINT, use_default_graph_as_union=True, base_iri=BASE).serialize(format=JSON)
+
+    out = {"app_us": median_ms(through_app, n) * 1000, "pyoxigraph_us": median_ms(bare, n) * 1000}
+    client_only = app.test_client()
+    out["test_client_404_us"] = median_ms(lambda: client_only.get("/no-such-page-xyz"), n) * 1000
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(n):
+        through_app()
+    profile.disable()
+    stats = pstats.Stats(profile)
+    groups: dict[str, float] = {}
+    total = 0.0
+    for (filename, _line, func), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        total += tottime
+        if "pyoxigraph" in func or filename == "~" and ("query" in func or "serialize" in func):
+            key = "pyoxigraph query + serialize"
+        elif "/koopgraph/" in filename:
+            key = "koopgraph code"
+        elif "/werkzeug/" in filename:
+            key = "werkzeug"
+        elif "/flask/" in filename:
+            key = "flask"
+        else:
+            key = "other (stdlib, test client)"
+        groups[key] = groups.get(key, 0.0) + tottime
+    out["profile_share"] = {k: round(v / total, 3) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])}
+    store.flush()
+    del app, client, client_only, store
+    return out
+
+
+FLOOR_APP = r'''
+import sys, pyoxigraph as ox
+from waitress import serve
+store = ox.Store.read_only(sys.argv[1])
+BASE = "https://w3id.org/koopgraph/"
+def answer(text):
+    return store.query(text, use_default_graph_as_union=True, base_iri=BASE).serialize(format=ox.QueryResultsFormat.JSON)
+if sys.argv[3] == "wsgi":
+    def app(environ, start_response):
+        n = int(environ.get("CONTENT_LENGTH") or 0)
+        body = answer(environ["wsgi.input"].read(n).decode()) if environ["REQUEST_METHOD"] == "POST" else b"ok"
+        start_response("200 OK", [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(body)))])
+        return [body]
+else:
+    from flask import Flask, Response, request
+    app = Flask(__name__)
+    @app.post("/sparql")
+    def sparql():
+        return Response(answer(request.get_data().decode()), content_type="application/sparql-results+json")
+    @app.get("/sparql")
+    def ready():
+        return "ok"
+serve(app, host="127.0.0.1", port=int(sys.argv[2]), threads=4, _quiet=True)
+'''
+
+
+def http_floor(args, work: Path) -> dict:
+    store_dir = work / "floor-seed"
+    b.koopgraph_store(store_dir, None)
+    export = work / "floor.nq"
+    b.export_nquads(store_dir, export)
+    b.oxigraph_store(work / "floor-ox", export)
+    floor_py = work / "floor_app.py"
+    floor_py.write_text(FLOOR_APP)
+    servers = {
+        "waitress + bare WSGI": b.Server("waitress-wsgi", [sys.executable, str(floor_py), str(store_dir), "0", "wsgi"], 0,
+                                         "/sparql", "/sparql", work / "wsgi.log"),
+        "waitress + minimal Flask": b.Server("waitress-flask", [sys.executable, str(floor_py), str(store_dir), "0", "flask"], 0,
+                                             "/sparql", "/sparql", work / "flask.log"),
+        "koopgraph serve": None,
+        "oxigraph serve": None,
+    }
+    for name, srv in list(servers.items()):
+        port = b.free_port()
+        if srv is not None:
+            srv.port = port
+            srv.cmd[3] = str(port)
+        elif name == "koopgraph serve":
+            copy = work / "floor-seed-kg"
+            shutil.copytree(store_dir, copy)
+            servers[name] = b.koopgraph_server(copy, port, work, name="koopgraph-floor")
+        else:
+            servers[name] = b.oxigraph_server(work / "floor-ox", port, work)
+    body = work / "point.rq"
+    body.write_text(POINT)
+    runs: dict[str, list[dict]] = {k: [] for k in servers}
+    try:
+        for srv in servers.values():
+            srv.start()
+        names = list(servers)
+        for rnd in range(-1, args.rounds):
+            for name in names[rnd % len(names):] + names[:rnd % len(names)]:
+                srv = servers[name]
+                path = srv.sparql_path
+                r = b.wrk(srv.base + path, method="POST", body_file=body, duration=args.duration if rnd >= 0 else 1)
+                b.wait_idle(srv, cap=10)
+                if rnd >= 0:
+                    runs[name].append(r)
+    finally:
+        for srv in servers.values():
+            srv.stop()
+    out = {}
+    for name, rs in runs.items():
+        out[name] = {"rps": statistics.median(r["rps"] for r in rs), "p50_ms": statistics.median(r["p50_us"] for r in rs) / 1000,
+                     "p99_ms": statistics.median(r["p99_us"] for r in rs) / 1000, "errors": sum(r["errors"] for r in rs)}
+        if name != "oxigraph serve":
+            out[name]["ratio_to_oxigraph"] = statistics.median(
+                r["rps"] / o["rps"] for r, o in zip(rs, runs["oxigraph serve"]))
+    return out
+
+
+def report(res: dict) -> str:
+    lines = ["Engine alone: median ms per query (evaluate + serialize JSON), on-disk store vs in-memory copy", "",
+             "| size | query | disk (as Koopgraph runs it) | memory | disk/memory | disk, parameters as literal text | memory, literal |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for row in res.get("engine", []):
+        if "disk_ms" not in row:
+            if "seconds" in row:
+                lines.append(f"| {row['size']} | copy of {row['quads']:,} quads into memory | {row['seconds']:.1f} s | | | | |")
+            else:
+                lines.append(f"| {row['size']} | {row['query']} | skipped | | | | |")
+            continue
+        lit = row.get("disk_literal_ms")
+        lines.append(f"| {row['size']} | {row['query']} | {row['disk_ms']:.2f} | {row['memory_ms']:.2f} | "
+                     f"{row['disk_ms'] / row['memory_ms']:.1f}× | {'' if lit is None else f'{lit:.2f}'} | "
+                     f"{'' if lit is None else '{:.2f}'.format(row['memory_literal_ms'])} |")
+    p = res.get("python")
+    if p:
+        lines += ["", f"Point lookup in-process (seed): through Koopgraph's Flask app {p['app_us']:.0f} µs, "
+                  f"pyoxigraph alone {p['pyoxigraph_us']:.0f} µs, Flask test client on a 404 {p['test_client_404_us']:.0f} µs; "
+                  "cProfile shares: " + ", ".join(f"{k} {v:.0%}" for k, v in p["profile_share"].items())]
+    f = res.get("floor")
+    if f:
+        lines += ["", "HTTP, point lookup at seed size, wrk -c4 (median of rounds)", "",
+                  "| server | req/s | p50 ms | p99 ms | ratio to oxigraph |", "|---|---:|---:|---:|---:|"]
+        for name, e in f.items():
+            ratio = e.get("ratio_to_oxigraph")
+            lines.append(f"| {name} | {e['rps']:,.0f} | {e['p50_ms']:.2f} | {e['p99_ms']:.2f} | "
+                         f"{'1' if ratio is None else f'{ratio:.2f}×'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="seed,100k,1m")
+    ap.add_argument("--engine-runs", type=int, default=30)
+    ap.add_argument("--duration", type=float, default=4)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--skip", default="", help="parts to skip: engine,python,floor")
+    ap.add_argument("--data-dir", type=Path, default=Path("/tmp"))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path, default=HERE / "results" / "request_path.json")
+    args = ap.parse_args(argv)
+    b.stop_on_sigterm()
+    skip = set(args.skip.split(","))
+    work = b.tmpdir("kg-path-")
+    res: dict = {"versions": b.versions(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    try:
+        if "engine" not in skip:
+            res["engine"] = []
+            for label in args.sizes.split(","):
+                res["engine"] += engine(label, args, work)
+        if "python" not in skip:
+            res["python"] = python_path(work)
+        if "floor" not in skip:
+            res["floor"] = http_floor(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(res, indent=1, ensure_ascii=False))
+    print(report(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
