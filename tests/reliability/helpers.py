@@ -6,7 +6,6 @@ import json
 import os
 import re
 import selectors
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from koopgraph import create_app, resources, serving
-from koopgraph.config import load
 
 CLI = [sys.executable, "-c", "from koopgraph.cli import main; main()"]
 WRITER = "schreiberin-geheimnis-0123456789"
