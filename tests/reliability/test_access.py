@@ -12,7 +12,7 @@ import pytest
 from koopgraph import resources
 
 from . import helpers
-from .helpers import ADMIN, WRITER
+from .helpers import ADMIN
 
 TURTLE = {"Content-Type": "text/turtle"}
 RECORD = helpers.record("zugang")
