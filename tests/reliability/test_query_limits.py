@@ -4,6 +4,7 @@ with Retry-After; answers over MAX_RESULT_ROWS get 422 and are never cut
 off; inputs that would crash or stall the engine's parsers get 400 and the
 server stays up."""
 
+import json
 import threading
 import time
 import urllib.parse
@@ -14,9 +15,10 @@ import pytest
 from . import helpers
 from .helpers import Answer, Served, call
 
-# ~2 s of engine time on the development machine: the count walks 40 million rows.
+# ~1.3 s of engine time on the development machine (the count walks 25
+# million rows), well over the tests' 0.3 s limit, without output to stop it.
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { %s } VALUES ?b { %s } VALUES ?c { %s } }"
-        % (" ".join(map(str, range(1000))), " ".join(map(str, range(1000))), " ".join(map(str, range(40)))))
+        % (" ".join(map(str, range(1000))), " ".join(map(str, range(1000))), " ".join(map(str, range(25)))))
 # Writes output all the time and would run for many minutes.
 ENDLESS = ("SELECT * WHERE { VALUES ?a { %s } VALUES ?b { %s } VALUES ?c { %s } }"
            % ((" ".join(map(str, range(1000))),) * 3))
@@ -54,26 +56,26 @@ def wait_until_idle(application, seconds: float = 60) -> None:
 
 
 def test_a_query_over_the_time_limit_gets_503_at_its_deadline_while_others_are_served():
-    application = helpers.app(QUERY_TIMEOUT=0.5, MAX_CONCURRENT_QUERIES=2)
+    application = helpers.app(QUERY_TIMEOUT=0.3, MAX_CONCURRENT_QUERIES=2)
     with helpers.live(application) as base:
         slow, box = in_background(query, base, SLOW)
-        time.sleep(0.1)
+        time.sleep(0.05)
         health, health_seconds = timed(call, base + "healthz")
         fast, fast_seconds = timed(query, base, FAST)
         slow.join(30)
-        assert health.status == 200 and health_seconds < 0.5
-        assert fast.status == 200 and fast.json()["boolean"] is True and fast_seconds < 0.5
+        assert health.status == 200 and health_seconds < 1.0
+        assert fast.status == 200 and fast.json()["boolean"] is True and fast_seconds < 1.0
         answer, seconds = box["answer"], box["seconds"]
         assert answer.status == 503, answer.body
-        assert 0.45 <= seconds < 1.5
+        assert 0.28 <= seconds < 1.5
         error = answer.json()["error"]
-        assert error["code"] == "query-timeout" and error["timeout"] == 0.5
-        assert "Zeitlimit von 0.5 s" in error["message"] and "time limit of 0.5 s" in error["message_en"]
+        assert error["code"] == "query-timeout" and error["timeout"] == 0.3
+        assert "Zeitlimit von 0.3 s" in error["message"] and "time limit of 0.3 s" in error["message_en"]
         wait_until_idle(application)
 
 
-def test_an_overdue_query_keeps_its_slot_and_further_queries_get_429_with_retry_after():
-    application = helpers.app(QUERY_TIMEOUT=0.5, MAX_CONCURRENT_QUERIES=1)
+def test_an_overdue_query_keeps_its_slot_and_further_queries_get_429_with_retry_after(capfd):
+    application = helpers.app(QUERY_TIMEOUT=0.3, MAX_CONCURRENT_QUERIES=1, LOG_REQUESTS=True)
     with helpers.live(application) as base:
         first = query(base, SLOW)
         assert first.status == 503
@@ -81,30 +83,23 @@ def test_an_overdue_query_keeps_its_slot_and_further_queries_get_429_with_retry_
         assert refused.status == 429, refused.body
         assert refused.headers["Retry-After"] == "5"
         assert refused.json()["error"]["code"] == "too-many-queries"
-        assert seconds < 1.5  # waited at most min(1 s, QUERY_TIMEOUT) for a slot
+        assert seconds < 1.0  # waited at most min(1 s, QUERY_TIMEOUT) for a slot
         assert call(base + "healthz").status == 200  # only queries wait for slots
         wait_until_idle(application)
         assert query(base, FAST).status == 200
+    overdue = [json.loads(line) for line in capfd.readouterr().err.splitlines() if '"query-overdue-finished"' in line]
+    assert len(overdue) == 1 and overdue[0]["query"].startswith("sha256:") and overdue[0]["seconds"] > 0.3
 
 
 def test_a_runaway_query_that_writes_output_is_stopped_at_its_deadline_and_frees_its_slot():
-    application = helpers.app(QUERY_TIMEOUT=0.5, MAX_CONCURRENT_QUERIES=1, MAX_RESULT_ROWS=10**12)
+    application = helpers.app(QUERY_TIMEOUT=0.3, MAX_CONCURRENT_QUERIES=1, MAX_RESULT_ROWS=10**12)
     with helpers.live(application) as base:
         runaway, seconds = timed(query, base, ENDLESS)
-        assert runaway.status == 503 and seconds < 1.5
+        assert runaway.status == 503 and seconds < 1.0
         freed = time.monotonic()
         wait_until_idle(application, seconds=5)
         assert time.monotonic() - freed < 1.0  # the engine stopped at its next write
         assert query(base, FAST).status == 200
-
-
-def test_an_overdue_query_is_logged_when_it_finally_ends(capfd):
-    application = helpers.app(QUERY_TIMEOUT=0.3, MAX_CONCURRENT_QUERIES=1, LOG_REQUESTS=True)
-    with helpers.live(application) as base:
-        assert query(base, SLOW).status == 503
-        wait_until_idle(application)
-    lines = [line for line in capfd.readouterr().err.splitlines() if '"query-overdue-finished"' in line]
-    assert len(lines) == 1 and '"query": "sha256:' in lines[0]
 
 
 # ---------------------------------------------------------------- rows
