@@ -62,3 +62,15 @@ def real_app():
 @pytest.fixture
 def client(real_app):
     return real_app.test_client()
+
+
+# ---------------------------------------------------------------- a remote engine
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory) -> str:
+    """Oxigraph's own server on loopback, one per test module (so modules
+    running side by side never see each other's writes)."""
+    import remotekg
+
+    with remotekg.oxigraph_server(tmp_path_factory.mktemp("oxigraph-server")) as base:
+        yield base

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import remotekg
 from koopgraph import queries
 
 NAMES = {
@@ -17,6 +18,15 @@ NAMES = {
 @pytest.fixture(scope="module")
 def catalogue() -> dict[str, queries.NamedQuery]:
     return queries.load_queries()
+
+
+@pytest.fixture(scope="module", params=remotekg.BACKENDS)
+def kg(request, kg):
+    """Every answer is checked on the embedded store and once more on
+    Oxigraph's own server, reached only through the SPARQL protocol."""
+    if request.param == "eingebettet":
+        return kg
+    return remotekg.fresh(request.getfixturevalue("oxigraph_server"))
 
 
 def ask(kg, catalogue, name: str, **params: str) -> list[dict[str, str]]:

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
+import remotekg
 from koopgraph import create_app, resources
 
 HERE = Path(__file__).parent / "shapes"
@@ -27,9 +28,15 @@ def _app(**config):
     return create_app(settings)
 
 
-@pytest.fixture
-def app():
-    return _app()
+@pytest.fixture(params=remotekg.BACKENDS)
+def app(request):
+    """The app on the embedded store, and once more on Oxigraph's own
+    server through the SPARQL protocols (issue: remote backend)."""
+    if request.param == "eingebettet":
+        return _app()
+    base = request.getfixturevalue("oxigraph_server")
+    remotekg.fresh(base)
+    return _app(**remotekg.settings(base))
 
 
 @pytest.fixture

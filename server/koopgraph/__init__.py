@@ -53,8 +53,11 @@ def _open(config: dict[str, Any]):
     from . import store as kgstore
     from .config import MEMORY
 
-    path = None if config["STORE"] == MEMORY else config["STORE"]
-    store = kgstore.open_store(path)
+    if config["BACKEND"] == "sparql":
+        path, store = None, open_remote(config)
+    else:
+        path = None if config["STORE"] == MEMORY else config["STORE"]
+        store = kgstore.open_store(path)
     if config["BUILD_IF_EMPTY"]:
         # First start: build everything. Later starts (e.g. after an upgrade):
         # rebuild only the graphs whose files changed; submissions stay.
@@ -62,6 +65,14 @@ def _open(config: dict[str, Any]):
         if changed:
             store.flush()
     return store
+
+
+def open_remote(config: dict[str, Any]):
+    """The SPARQL engine named by QUERY_URL/UPDATE_URL (BACKEND sparql)."""
+    from .remote import Endpoints, RemoteStore
+
+    return RemoteStore(Endpoints(config["QUERY_URL"], config["UPDATE_URL"], config["GSP_URL"], config["REMOTE_AUTH"],
+                                 timeout=config["QUERY_TIMEOUT"] + 5))
 
 
 def current_store():

@@ -19,8 +19,8 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import (__version__, auth, config as settings, create_app, formats, imports, queries, rdfinput, records,
-               reports, serving, store as kgstore, tabular, validation)
+from . import (__version__, auth, config as settings, create_app, formats, imports, open_remote, queries, rdfinput,
+               records, reports, serving, store as kgstore, tabular, validation)
 from .cli_formats import EXPORT_FORMATS
 from .config import default_store_path
 from .errors import ApiError, KoopgraphError
@@ -28,7 +28,7 @@ from .sources import BASE
 
 EXIT_USER_ERROR = 2
 
-store_option = click.option(
+_store_path_option = click.option(
     "--store",
     "store_path",
     type=click.Path(path_type=Path, file_okay=False),
@@ -37,9 +37,64 @@ store_option = click.option(
     "(default: $KOOPGRAPH_STORE or $XDG_DATA_HOME/koopgraph/store)",
 )
 
+# Where the remote engine lives (BACKEND sparql). The values are collected
+# in the context instead of being passed to each command; _remote() reads
+# them together with $KOOPGRAPH_* and the config file.
+_BACKEND_META = "koopgraph.backend"
+_BACKEND_SETTINGS = {"backend": "BACKEND", "query_url": "QUERY_URL", "update_url": "UPDATE_URL",
+                     "gsp_url": "GSP_URL", "auth": "REMOTE_AUTH"}
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    if value is not None:
+        ctx.meta.setdefault(_BACKEND_META, {})[_BACKEND_SETTINGS[param.name]] = value
+    return value
+
+
+_backend_options = [
+    click.option("--backend", type=click.Choice(settings.BACKENDS), default=None, expose_value=False, callback=_remember,
+                 help="oxigraph: eingebetteter Speicher (Standard) / embedded store (default); "
+                      "sparql: ein SPARQL-1.1-Triplestore / a SPARQL 1.1 engine"),
+    click.option("--query-url", default=None, expose_value=False, callback=_remember,
+                 help="SPARQL-Abfrage-Endpunkt des Triplestores / query endpoint (--backend sparql)"),
+    click.option("--update-url", default=None, expose_value=False, callback=_remember,
+                 help="SPARQL-Update-Endpunkt / update endpoint (--backend sparql)"),
+    click.option("--gsp-url", default=None, expose_value=False, callback=_remember,
+                 help="Graph-Store-Endpunkt (optional) / Graph Store endpoint (optional)"),
+    click.option("--auth", default=None, expose_value=False, callback=_remember,
+                 help="user:passwort oder 'Bearer TOKEN' für den Triplestore (besser: $KOOPGRAPH_REMOTE_AUTH) / "
+                      "credentials for the engine"),
+]
+
+
+def store_option(command):
+    """--store, and where a remote engine is (--backend sparql --query-url …)."""
+    for option in reversed(_backend_options):
+        command = option(command)
+    return _store_path_option(command)
+
+
+def _backend_overrides() -> dict:
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get(_BACKEND_META, {})) if ctx is not None else {}
+
+
+def _remote():
+    """The remote engine when BACKEND is sparql (option, environment or
+    config file), else None: the command then uses the embedded store."""
+    config = settings.load(_backend_overrides())
+    return open_remote(config) if config["BACKEND"] == "sparql" else None
+
 
 def _resolve(store_path: Path | None) -> Path:
     return store_path if store_path is not None else default_store_path()
+
+
+def _read_only(store_path: Path | None):
+    """The store to read from: the remote engine, or the embedded store
+    opened read-only (works next to a running server)."""
+    remote = _remote()
+    return remote if remote is not None else kgstore.open_read_only(_resolve(store_path))
 
 
 class _Group(click.Group):
@@ -64,10 +119,15 @@ def koopgraph() -> None:
 @koopgraph.command()
 @store_option
 def build(store_path: Path | None) -> None:
-    """Speicher aus den RDF-Dateien neu aufbauen / rebuild the store from the RDF files."""
-    path = _resolve(store_path)
-    store = kgstore.open_store(path)
-    counts = kgstore.build(store, store_path=path)
+    """Speicher aus den RDF-Dateien neu aufbauen / rebuild the store from the RDF files.
+
+    Mit --backend sparql in den Triplestore, in Häppchen und wiederholbar /
+    with --backend sparql into the engine, in chunks, idempotent."""
+    remote = _remote()
+    path = remote.endpoints.update_url if remote is not None else _resolve(store_path)
+    store = remote or kgstore.open_store(path)
+    counts = kgstore.build(store, store_path=None if remote is not None else path,
+                           progress=lambda graph: click.echo(f"… {graph}", err=True))
     store.flush()
     total = sum(counts.values())
     width = len(str(total))
@@ -94,9 +154,12 @@ def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
 @store_option
 def stats(store_path: Path | None) -> None:
     """Instanzen je Klasse und Tripel je Graph / instances per class and triples per graph."""
-    path = _resolve(store_path)
-    # Looking must not create a store as a side effect.
-    store = kgstore.open_store(path) if path.exists() else None
+    remote = _remote()
+    path = remote.endpoints.query_url if remote is not None else _resolve(store_path)
+    if remote is not None:
+        store = remote
+    else:  # looking must not create a store as a side effect
+        store = kgstore.open_store(path) if path.exists() else None
     if store is None or kgstore.is_empty(store):
         click.echo(
             f"Der Speicher {path} ist leer – bitte zuerst `koopgraph build` ausführen. / "
@@ -153,6 +216,7 @@ def serve(
     """SPARQL-Endpunkt starten / run the SPARQL endpoint (waitress)."""
     options = {"HOST": host, "PORT": port, "STORE": store_path, "STRICT_DATASET": strict_dataset, "THREADS": threads,
                "TOKENS_FILE": tokens_file, "CACHE": False if no_cache else None}
+    options |= _backend_overrides()
     config = settings.load({k: v for k, v in options.items() if v is not None}, config_file=config_file)
     server = serving.make_server(create_app(config), config)
     serving.stop_on_signals()
@@ -200,7 +264,7 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, store_path: Pat
     if (sparql is None) == (query_file is None):
         raise click.UsageError("Bitte genau eins angeben: SPARQL-Text oder --file / give either the query text or --file")
     text = query_file.read_text(encoding="utf-8") if query_file else sparql
-    _print_result(kgstore.query(kgstore.open_read_only(_resolve(store_path)), text, base_iri=BASE), fmt)
+    _print_result(kgstore.query(_read_only(store_path), text, base_iri=BASE), fmt)
 
 
 @koopgraph.command(name="queries")
@@ -230,7 +294,7 @@ def run(name: str, params: tuple[str, ...], fmt: str, store_path: Path | None) -
         if not sep:
             raise click.UsageError(f"--param erwartet NAME=WERT / expects NAME=VALUE, not '{item}'")
         raw[key] = value
-    _print_result(queries.run(kgstore.open_read_only(_resolve(store_path)), catalogue[name], raw), fmt)
+    _print_result(queries.run(_read_only(store_path), catalogue[name], raw), fmt)
 
 
 @koopgraph.command()
@@ -243,7 +307,7 @@ def run(name: str, params: tuple[str, ...], fmt: str, store_path: Path | None) -
 @store_option
 def export(fmt: str, output: Path | None, all_dir: Path | None, store_path: Path | None) -> None:
     """Den ganzen Graphen ausgeben / dump the whole graph."""
-    store = kgstore.open_read_only(_resolve(store_path))
+    store = _read_only(store_path)
     if all_dir is not None:
         all_dir.mkdir(parents=True, exist_ok=True)
         for ext in ("ttl", "jsonld", "nt", "trig"):
@@ -266,6 +330,9 @@ def _context_store(store_path: Path | None):
     """The graph new records are checked against: the user's store if it
     exists (read-only, works next to a running server), else the packaged
     data built in memory."""
+    remote = _remote()
+    if remote is not None:
+        return remote
     path = _resolve(store_path)
     if path.is_dir():
         return kgstore.open_read_only(path)
@@ -355,6 +422,10 @@ def _writable(store_path: Path | None):
     """The store for a writing command, brought up to the installed release
     first (only graphs whose files changed are rebuilt), so new records are
     checked against the current ontology and shapes."""
+    remote = _remote()
+    if remote is not None:
+        kgstore.build(remote, only_changed=not kgstore.is_empty(remote))
+        return remote
     path = _resolve(store_path)
     try:
         store = kgstore.open_store(path)
@@ -400,7 +471,7 @@ def submissions(store_path: Path | None) -> None:
     """Alle Einreichungen auflisten / list every submission."""
     rows = [("ID", "Zeit / time", "Vorgang / op", "wer / who", "Einträge / records")]
     rows += [(s.id + (" (zurückgenommen)" if s.reverted else ""), s.time, s.operation, s.agent, " ".join(s.records))
-             for s in records.submissions(kgstore.open_read_only(_resolve(store_path)))]
+             for s in records.submissions(_read_only(store_path))]
     for line in _table(rows, right=set()):
         click.echo(line.rstrip())
 

@@ -27,6 +27,11 @@ Every setting is resolved in this order, later layers winning:
 | MAX_CONCURRENT_QUERIES | ``4``                              | queries the engine evaluates at once; beyond that 429 with Retry-After |
 | BACKUP_DIR       | ``<STORE>-backups``                      | where ``POST /admin/backup`` (right ``verwalten``) puts backups of the running server's store |
 | LOG_REQUESTS     | ``true``                                 | one JSON line per request on stderr (method, path, status, duration, query hash; never token or body) |
+| BACKEND          | ``oxigraph``                             | ``oxigraph``: the embedded store at STORE; ``sparql``: a SPARQL 1.1 engine at QUERY_URL/UPDATE_URL (docs/scaling.md) |
+| QUERY_URL        | (none)                                   | SPARQL query endpoint of the engine (BACKEND ``sparql``) |
+| UPDATE_URL       | (none)                                   | SPARQL update endpoint of the engine (BACKEND ``sparql``) |
+| GSP_URL          | (none)                                   | Graph Store endpoint of the engine, optional (reading whole graphs) |
+| REMOTE_AUTH      | (none)                                   | ``user:password`` (HTTP Basic) or ``Bearer <token>`` for the engine; never logged |
 | CACHE            | ``true``                                 | keep answers (named questions, SPARQL queries) until the next write; ``koopgraph serve --no-cache`` switches it off |
 | CACHE_MAX_BYTES  | ``67108864`` (64 MiB)                    | memory for cached answers; an answer larger than an eighth of it is never kept |
 
@@ -64,6 +69,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONCURRENT_QUERIES": 4,
     "BACKUP_DIR": None,
     "LOG_REQUESTS": True,
+    "BACKEND": "oxigraph",
+    "QUERY_URL": None,
+    "UPDATE_URL": None,
+    "GSP_URL": None,
+    "REMOTE_AUTH": None,
     "CACHE": True,
     "CACHE_MAX_BYTES": 64 * 1024 * 1024,
 }
@@ -181,4 +191,20 @@ def load(
     if settings["STORE"] is None:
         settings["STORE"] = str(default_store_path())
     _check_ranges(settings)
+    _check_backend(settings)
     return settings
+
+
+BACKENDS = ("oxigraph", "sparql")
+
+
+def _check_backend(settings: dict[str, Any]) -> None:
+    if settings["BACKEND"] not in BACKENDS:
+        raise ConfigError(f"BACKEND muss {' oder '.join(BACKENDS)} sein, nicht {settings['BACKEND']!r}",
+                          f"BACKEND must be {' or '.join(BACKENDS)}, not {settings['BACKEND']!r}")
+    if settings["BACKEND"] == "sparql":
+        for name in ("QUERY_URL", "UPDATE_URL"):
+            url = settings[name] or ""
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"Mit BACKEND sparql braucht {name} eine http(s)-Adresse (--{name.lower().replace('_', '-')}).",
+                                  f"BACKEND sparql needs an http(s) URL in {name} (--{name.lower().replace('_', '-')}).")

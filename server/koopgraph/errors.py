@@ -28,6 +28,11 @@ class KoopgraphError(Exception):
         super().__init__(f"{de} / {en}")
 
 
+class BackendError(KoopgraphError):
+    """The triple store behind Koopgraph (a remote engine) cannot be reached
+    or refuses; answered as 502 with the store's own words."""
+
+
 class ApiError(Exception):
     """An HTTP error answer: status, short machine-readable code, and the
     message in German and English. Views raise it; only render() shapes it."""
@@ -132,6 +137,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         return render(error)
+
+    @app.errorhandler(BackendError)
+    def _backend_error(error: BackendError) -> Response:
+        log.error("Triplestore: %s", error.en)
+        return render(ApiError(502, error.de, error.en, "store-unavailable"))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

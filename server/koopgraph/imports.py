@@ -54,12 +54,11 @@ def run(store: ox.Store, mapping: tabular.TableMapping, csv_path: Path, agent: s
         if not added and not removed:
             return Outcome(graph.value, converted.rows, converted.skipped, 0, 0, None)
         records._gate(store, Change(inserts=tuple(added), deletes=tuple(removed)), shapes)
-        for triple in removed:
-            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
         checksum = "sha256:" + hashlib.sha256(Path(csv_path).read_bytes()).hexdigest()
         sid = records.new_id()
         submission = records.Submission(sid, records.SUBMISSION_PREFIX + sid, "import", agent, records._now(), ())
         log = records._log(submission, [], checksum, f"text/csv; mapping={mapping.name}", data_graph=graph.value)
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in added] + log)
-        kgstore.changed(store)
+        # The log entry comes last: an import cut short has none and is completed by running it again.
+        kgstore.write_quads(store, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in added] + log,
+                            [ox.Quad(t.subject, t.predicate, t.object, graph) for t in removed])
     return Outcome(graph.value, converted.rows, converted.skipped, len(added), len(removed), submission)

@@ -11,7 +11,7 @@ import json
 import shutil
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from . import querytext, resources
 from .errors import KoopgraphError
+from .remote import VERSION_GRAPH
 from .sources import ONTOLOGY_GRAPH, GraphSource, graph_sources
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -134,9 +135,9 @@ def _parse(path: Path) -> list[ox.Triple]:
     """All triples of one file. Graph names inside TriG are dropped on
     purpose: the file's location alone decides its graph."""
     try:
-        # Fresh blank node ids per file keep `_:x` in two files apart.
-        quads = ox.parse(path=str(path), format=_FORMATS[path.suffix.lower()], rename_blank_nodes=True)
-        return [quad.triple for quad in quads]
+        data = path.read_bytes()
+        quads = ox.parse(data, format=_FORMATS[path.suffix.lower()], rename_blank_nodes=False)
+        return _stable_blank_nodes([quad.triple for quad in quads], f"{path.parent.name}/{path.name}", data)
     except SyntaxError as error:
         detail = error.msg if isinstance(error.msg, str) else str(error)
         if error.lineno and f"line {error.lineno}" not in detail:
@@ -144,6 +145,21 @@ def _parse(path: Path) -> list[ox.Triple]:
         raise SourceError(path, detail) from error
     except (OSError, ValueError) as error:
         raise SourceError(path, str(error)) from error
+
+
+def _stable_blank_nodes(triples: list[ox.Triple], name: str, data: bytes) -> list[ox.Triple]:
+    """Blank nodes renamed after the file and their order of appearance:
+    `_:x` in two files stays apart, and building the same file twice gives
+    the same nodes, so a rebuild changes nothing (also on a remote engine)."""
+    prefix = "f" + hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:12] + "b"
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"{prefix}{len(names)}"))
+        return term
+
+    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
 
 
 # ---------------------------------------------------------------- version
@@ -154,22 +170,50 @@ def _parse(path: Path) -> list[ox.Triple]:
 _VERSIONS: dict[int, str] = {}
 
 
+def is_remote(store) -> bool:
+    """A store on another server (remote.RemoteStore) rather than embedded."""
+    return getattr(store, "remote", False)
+
+
 def version(store: ox.Store) -> str:
     """An opaque token that changes whenever the store's content changes
     through Koopgraph (every writer calls changed()); answer caches and
-    ETags are keyed by it."""
+    ETags are keyed by it. A remote store keeps it in the engine, where
+    every Koopgraph instance sees it."""
+    if is_remote(store):
+        return store.version()
     current = _VERSIONS.get(id(store))
     return current if current is not None else _VERSIONS.setdefault(id(store), uuid.uuid4().hex)
 
 
 def changed(store: ox.Store) -> None:
-    """Tell readers the content changed: call after every committed write."""
-    _VERSIONS[id(store)] = uuid.uuid4().hex
+    """Tell readers the content changed: call after every committed write.
+    (A remote store's writes change its version in the same request.)"""
+    if not is_remote(store):
+        _VERSIONS[id(store)] = uuid.uuid4().hex
 
 
-def _replace_graph(store: ox.Store, graph_iri: str, triples: Iterable[ox.Triple]) -> None:
+def write_quads(store: ox.Store, inserts: list[ox.Quad], deletes: list[ox.Quad],
+                progress: Callable[[int], None] | None = None) -> None:
+    """Remove, then add many quads (imports): the embedded store directly,
+    a remote one in requests of a few thousand statements."""
+    if is_remote(store):
+        if deletes:
+            store.apply(deletes=deletes)
+        store.extend(inserts, progress)
+    else:
+        for quad in deletes:
+            store.remove(quad)
+        store.extend(inserts)
+    changed(store)
+
+
+def _replace_graph(store: ox.Store, graph_iri: str, triples: list[ox.Triple]) -> None:
     # One SPARQL update is one transaction in Oxigraph, so readers see either
     # the old or the new graph, never an empty or half-filled one.
+    if is_remote(store):
+        store.replace_graph(graph_iri, triples)
+        return
     graph = ox.NamedNode(graph_iri)
     body = " .\n".join(str(triple) for triple in triples)
     update = f"DROP SILENT GRAPH {graph}"
@@ -217,7 +261,7 @@ def write_fingerprints(store_path: Path | None, fingerprints: dict[str, str]) ->
 
 
 def build(store: ox.Store, root: Path | None = None, *, store_path: Path | None = None,
-          only_changed: bool = False) -> dict[str, int]:
+          only_changed: bool = False, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Replace the file-backed graphs with the current file contents.
 
     With only_changed (a server starting after an upgrade), graphs whose
@@ -230,19 +274,25 @@ def build(store: ox.Store, root: Path | None = None, *, store_path: Path | None 
     """
     root = resources.root() if root is None else Path(root)
     sources = graph_sources(root)
-    recorded = read_fingerprints(store_path)
+    recorded = store.fingerprints() if is_remote(store) else read_fingerprints(store_path)
     current = {s.graph_iri: fingerprint(s, root) for s in sources}
     todo = [s for s in sources if not only_changed or recorded.get(s.graph_iri) != current[s.graph_iri]]
     parsed = [(s.graph_iri, [t for path in s.files for t in _parse(path)]) for s in todo]
     counts: dict[str, int] = {}
     for graph_iri, triples in parsed:
+        if progress is not None:
+            progress(graph_iri)
         _replace_graph(store, graph_iri, triples)
         counts[graph_iri] = _count(store, graph_iri)
     for gone in set(recorded) - set(current):
         store.update(f"DROP SILENT GRAPH <{gone}>")
     if parsed or set(recorded) - set(current):
         changed(store)
-    write_fingerprints(store_path, current)
+    if is_remote(store):
+        if current != recorded:
+            store.set_fingerprints(current)
+    else:
+        write_fingerprints(store_path, current)
     return counts
 
 
@@ -354,7 +404,8 @@ def class_counts(store: ox.Store) -> list[tuple[str, str | None, int]]:
 def graph_counts(store: ox.Store) -> list[tuple[str, int]]:
     """(named graph IRI, triples) for every named graph, sorted by IRI."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    counts = [(row["g"].value, int(row["n"].value)) for row in rows if isinstance(row["g"], ox.NamedNode)]
+    counts = [(row["g"].value, int(row["n"].value)) for row in rows
+              if isinstance(row["g"], ox.NamedNode) and row["g"].value != VERSION_GRAPH]
     return sorted(counts)
 
 

@@ -368,6 +368,9 @@ def apply(store: ox.Store, delta: Delta) -> None:
     """Write the delta with one pyoxigraph update: one transaction, all or
     nothing. Deletes first, then inserts, then empty graphs created and
     dropped graphs removed."""
+    if kgstore.is_remote(store):  # one update request; blank nodes travel as skolem IRIs
+        store.apply(delta.inserts, delta.deletes, delta.create, delta.drop)
+        return
     terms: list = []
     parts = []
     plain_deletes = [q for q in delta.deletes if not _has_blank_node(q)]
