@@ -125,7 +125,7 @@ def build(store_path: Path | None) -> None:
     with --backend sparql into the engine, in chunks, idempotent."""
     remote = _remote()
     path = remote.endpoints.update_url if remote is not None else _resolve(store_path)
-    store = remote or kgstore.open_store(path)
+    store = remote if remote is not None else kgstore.open_store(path)
     counts = kgstore.build(store, store_path=None if remote is not None else path,
                            progress=lambda graph: click.echo(f"… {graph}", err=True))
     store.flush()
