@@ -303,21 +303,29 @@ def _too_many(limit: int) -> ApiError:
 
 
 class _Counter:
-    """How a format shows its rows: count(previous tail + chunk) gives the
-    rows that end in chunk; `exact` says whether the count can only be an
-    upper bound (string contents may look like row separators)."""
+    """How a format shows its rows: occurrences of any of the patterns (all
+    of one length, so the tail kept between chunks catches the ones split by
+    a chunk boundary and never counts one twice). `exact` is false where a
+    string's content can look like a separator: then the count is only an
+    upper bound."""
 
-    def __init__(self, pattern: bytes, header: int, exact: bool) -> None:
-        self.pattern, self.header, self.exact = pattern, header, exact
+    def __init__(self, patterns: tuple[bytes, ...], header: int, exact: bool) -> None:
+        assert len({len(p) for p in patterns}) == 1
+        self.patterns, self.header, self.exact = patterns, header, exact
+        self.tail = len(patterns[0]) - 1
 
 
 _COUNTERS = {
-    Q.TSV: _Counter(b"\n", 1, True),  # TSV escapes newlines inside terms
-    Q.XML: _Counter(b"<result>", 0, True),  # "<" is escaped inside values
-    Q.JSON: _Counter(b"{", 0, False),  # solutions open with "[{" or ",{"; see _JsonCounter
-    Q.CSV: _Counter(b"\n", 1, False),  # CSV quotes values with newlines
-    R.N_TRIPLES: _Counter(b"\n", 0, True),
-    R.N_QUADS: _Counter(b"\n", 0, True),
+    Q.TSV: _Counter((b"\n",), 1, True),  # TSV escapes newlines inside terms
+    Q.XML: _Counter((b"<result>",), 0, True),  # "<" is escaped inside values
+    Q.JSON: _Counter((b"[{", b",{"), 0, False),  # a solution opens with "[{" or ",{"; strings may hold them too
+    Q.CSV: _Counter((b"\n",), 1, False),  # CSV quotes values with newlines
+    R.N_TRIPLES: _Counter((b"\n",), 0, True),
+    R.N_QUADS: _Counter((b"\n",), 0, True),
+    # every triple ends in " ." or " ;" at a line end (newlines in literals
+    # are escaped) or in " , " before the next object (a literal may hold that)
+    R.TURTLE: _Counter((b" .\n", b" ;\n", b" , "), 0, False),
+    R.TRIG: _Counter((b" .\n", b" ;\n", b" , "), 0, False),
 }
 
 
@@ -338,13 +346,10 @@ class _Sink(io.RawIOBase):
         if self.job is not None and self.job.cancelled:
             raise _Cancelled()
         data = bytes(chunk)
-        window = self.tail + data
-        if self.counter.pattern == b"{":
-            self.rows += window.count(b"[{") + window.count(b",{")
-            self.tail = window[-1:]
-        else:
-            self.rows += window.count(self.counter.pattern)
-            self.tail = window[-(len(self.counter.pattern) - 1):] if len(self.counter.pattern) > 1 else b""
+        k = self.counter.tail
+        seam = self.tail + data[:k]  # occurrences split by the chunk boundary
+        self.rows += sum(data.count(pattern) + seam.count(pattern) for pattern in self.counter.patterns)
+        self.tail = (data[-k:] if len(data) >= k else (self.tail + data)[-k:]) if k else b""
         self.parts.append(data)
         if self.rows > self.limit:
             raise _TooMany()

@@ -110,9 +110,10 @@ def values(n: int, literal: str = "x") -> str:
     return f"SELECT ?v WHERE {{ VALUES (?v) {{ {rows} }} }}"
 
 
-def triples(n: int) -> str:
-    return f"CONSTRUCT {{ ?s <http://example.org/p> ?i }} WHERE {{ VALUES ?i {{ {' '.join(map(str, range(n)))} }} " \
-           "BIND(IRI(CONCAT(\"http://example.org/s\", STR(?i))) AS ?s) }"
+def triples(n: int, literal: bool = False) -> str:
+    value = 'CONCAT(STR(?i), " , \\" ; ", " , ")' if literal else "?i"  # the literal looks like more triples in Turtle
+    return f"CONSTRUCT {{ ?s <http://example.org/p> ?o }} WHERE {{ VALUES ?i {{ {' '.join(map(str, range(n)))} }} " \
+           f"BIND(IRI(CONCAT(\"http://example.org/s\", STR(?i))) AS ?s) BIND({value} AS ?o) }}"
 
 
 SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -148,11 +149,12 @@ def test_solutions_up_to_the_limit_come_whole_and_one_more_is_422(five_rows, med
 
 
 @pytest.mark.parametrize("media_type", GRAPH_TYPES)
-def test_triples_up_to_the_limit_come_whole_and_one_more_is_422(five_rows, media_type):
+@pytest.mark.parametrize("literal", [False, True])
+def test_triples_up_to_the_limit_come_whole_and_one_more_is_422(five_rows, media_type, literal):
     _, client = five_rows
-    ok = client.get("/sparql", query_string={"query": triples(5)}, headers={"Accept": media_type})
-    assert ok.status_code == 200 and ok.get_data() == direct(triples(5), media_type)
-    over = client.get("/sparql", query_string={"query": triples(6)}, headers={"Accept": media_type})
+    ok = client.get("/sparql", query_string={"query": triples(5, literal)}, headers={"Accept": media_type})
+    assert ok.status_code == 200 and ok.get_data() == direct(triples(5, literal), media_type)
+    over = client.get("/sparql", query_string={"query": triples(6, literal)}, headers={"Accept": media_type})
     assert over.status_code == 422 and over.get_json()["error"]["code"] == "result-too-large"
 
 
