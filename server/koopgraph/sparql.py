@@ -60,33 +60,42 @@ def endpoint() -> Response:
     if operation.query is None:
         return _service_description(operation)
     reqlog.note_query(operation.query)
-    tokens = limits.check_sparql_text(operation.query)
-    _check_service(operation.query, tokens)
-    digest = reqlog.current_query_hash()
+    _check_service(operation.query, limits.check_sparql_text(operation.query))
     if _wants_html_page(operation):
-        @copy_current_request_context
-        def page(job: limits.Job) -> str:
-            with _service_errors(operation.query):
-                return pages.render_results_html(_run(operation), query=operation.query)
+        return _results_page(operation)
+    key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
+           current_app.config["STRICT_DATASET"], request.headers.get("Accept"), tuple(operation.format_names))
+    return cache.respond(key, lambda: _evaluated(operation), cacheable=cache.cacheable(operation.query))
 
-        return Response(gate().run(page, on_overdue_end=lambda s: _overdue(s, digest)),
-                        content_type="text/html; charset=utf-8")
-    accept, limit = request.headers.get("Accept"), current_app.config["MAX_RESULT_ROWS"]
+
+def _evaluated(operation: Operation) -> cache.Answer:
+    """The answer written by the engine within the query limits: in a worker
+    thread holding a slot, until QUERY_TIMEOUT, at most MAX_RESULT_ROWS."""
+    accept, limit, digest = request.headers.get("Accept"), current_app.config["MAX_RESULT_ROWS"], reqlog.current_query_hash()
 
     @copy_current_request_context
-    def evaluate(job: limits.Job) -> tuple[formats.Negotiated, bytes]:
+    def evaluate(job: limits.Job) -> cache.Answer:
         first = [_run(operation)]
         chosen = formats.negotiate(accept, kgstore.result_kind(first[0]), operation.format_names)
         with _service_errors(operation.query):
-            return chosen, limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
-
-    def produce() -> cache.Answer:
-        chosen, body = gate().run(evaluate, on_overdue_end=lambda s: _overdue(s, digest))
+            body = limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
         return cache.Answer(body, chosen.media_type)
 
-    key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
-           current_app.config["STRICT_DATASET"], accept, tuple(operation.format_names))
-    return cache.respond(key, produce, cacheable=cache.cacheable(operation.query))
+    return gate().run(evaluate, on_overdue_end=lambda seconds: _overdue(seconds, digest))
+
+
+def _results_page(operation: Operation) -> Response:
+    """The browser's results page, evaluated within the same limits (it
+    shows at most pages.MAX_ROWS rows and says so)."""
+    digest = reqlog.current_query_hash()
+
+    @copy_current_request_context
+    def page(job: limits.Job) -> str:
+        with _service_errors(operation.query):
+            return pages.render_results_html(_run(operation), query=operation.query)
+
+    return Response(gate().run(page, on_overdue_end=lambda seconds: _overdue(seconds, digest)),
+                    content_type="text/html; charset=utf-8")
 
 
 def _tuple(graphs: list[str] | None) -> tuple[str, ...] | None:
