@@ -245,3 +245,15 @@ def test_inputs_that_crash_or_stall_the_engine_are_refused_and_the_server_stays_
         assert deep.status in (200, 503), deep.body[:300]
         assert call(base + "healthz").status == 200
         assert server.alive()
+
+
+def test_sigterm_ends_the_server_at_once_even_while_an_overdue_query_runs(built_store):
+    """The remedy for slots held by runaways is a restart: it must not wait for them."""
+    endless_count = SLOW.replace(" ".join(map(str, range(25))), " ".join(map(str, range(1000))))  # minutes of counting
+    with Served(built_store, extra_env={"KOOPGRAPH_QUERY_TIMEOUT": "0.3"}) as server:
+        assert query(server.url, endless_count).status == 503
+        started = time.monotonic()
+        server.stop()
+        assert server.process.returncode == 0 and time.monotonic() - started < 5
+    with Served(built_store) as again:
+        assert call(again.url + "healthz").status == 200
