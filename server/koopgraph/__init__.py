@@ -29,8 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[STORE_KEY] = _open(app.config)
     app.extensions["koopgraph.tokens"] = auth.load(app.config)
     limits.deep_stacks()
-    app.extensions["koopgraph.queries"] = limits.QueryGate(
-        app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"], app.config["MAX_RESULT_ROWS"])
+    app.extensions["koopgraph.queries"] = limits.QueryGate(app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"])
     app.extensions[CACHE_KEY] = cache.AnswerCache(app.config["CACHE_MAX_BYTES"]) if app.config["CACHE"] else None
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)

@@ -200,8 +200,8 @@ class QueryGate:
     """At most `slots` queries in the engine at once, each answered within
     `timeout` seconds (or 503); one gate per app."""
 
-    def __init__(self, slots: int, timeout: float, max_rows: int) -> None:
-        self.slots, self.timeout, self.max_rows = slots, timeout, max_rows
+    def __init__(self, slots: int, timeout: float) -> None:
+        self.slots, self.timeout = slots, timeout
         self._free = threading.BoundedSemaphore(slots)
         self._lock = threading.Lock()
         self.running = 0
@@ -226,10 +226,7 @@ class QueryGate:
         except BaseException:
             self._release(overdue=False)
             raise
-        if not job.done.wait(max(0.0, job.deadline - time.monotonic())):
-            job.cancelled = True
-            with self._lock:
-                self.overdue += 1
+        if not job.done.wait(max(0.0, job.deadline - time.monotonic())) and self._cancel(job):
             seconds = _seconds(self.timeout)
             raise ApiError(503, f"Die Abfrage braucht länger als das Zeitlimit von {seconds} s. Bitte einschränken "
                                 "(genauere Muster, LIMIT) oder den Abzug unter /dump verwenden.",
@@ -247,14 +244,24 @@ class QueryGate:
         except BaseException as error:  # noqa: BLE001 - handed to the request thread
             job.error = _without_locals(error)
         finally:
-            overdue = job.cancelled
-            job.done.set()
+            with self._lock:  # together with _cancel: a job is either answered or overdue
+                overdue = job.cancelled
+                job.done.set()
             self._release(overdue=overdue)
             if overdue and on_overdue_end is not None:
                 try:
                     on_overdue_end(time.monotonic() - started)
                 except Exception:  # noqa: BLE001 - logging must not kill the worker
                     log.exception("overdue query log failed")
+
+    def _cancel(self, job: Job) -> bool:
+        """Mark the job overdue, unless it finished in this very moment."""
+        with self._lock:
+            if job.done.is_set():
+                return False
+            job.cancelled = True
+            self.overdue += 1
+            return True
 
     def _release(self, *, overdue: bool) -> None:
         with self._lock:

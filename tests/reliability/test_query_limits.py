@@ -257,3 +257,28 @@ def test_sigterm_ends_the_server_at_once_even_while_an_overdue_query_runs(built_
         assert server.process.returncode == 0 and time.monotonic() - started < 5
     with Served(built_store) as again:
         assert call(again.url + "healthz").status == 200
+
+
+def test_the_gate_hands_back_results_and_errors_and_counts_overdue_work_until_it_ends():
+    from koopgraph.errors import ApiError
+    from koopgraph.limits import QueryGate
+
+    gate = QueryGate(slots=1, timeout=0.2)
+    assert gate.run(lambda job: 42) == 42
+    with pytest.raises(KeyError):
+        gate.run(lambda job: {}["missing"])
+    release = threading.Event()
+    ended = []
+    with pytest.raises(ApiError) as timeout:
+        gate.run(lambda job: release.wait(5), on_overdue_end=ended.append)
+    assert timeout.value.status == 503
+    assert (gate.running, gate.overdue) == (1, 1)
+    with pytest.raises(ApiError) as busy:
+        gate.run(lambda job: 1)
+    assert busy.value.status == 429 and busy.value.headers == {"Retry-After": "5"}
+    release.set()
+    deadline = time.monotonic() + 5
+    while gate.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (gate.running, gate.overdue) == (0, 0) and len(ended) == 1 and ended[0] >= 0.2
+    assert gate.run(lambda job: job.cancelled) is False
