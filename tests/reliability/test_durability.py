@@ -72,9 +72,9 @@ def _directory(tmp: Path) -> tuple[Path, Path]:
     else:  # a synthetic directory of the same shape
         fields = ["ags", "ars", "name", "gemeinde_type", "land_code", "land_name", "kreis_ags", "kreis_name",
                   "kreis_type", "area_km2", "population"]
-        rows = [{"ags": f"0105{i // 100:01d}{i % 100:03d}", "ars": f"0105{i // 100:01d}0000{i % 100:03d}",
-                 "name": f"Gemeinde {i}", "gemeinde_type": "Gemeinde", "land_code": "01", "land_name": "Schleswig-Holstein",
-                 "kreis_ags": f"0105{i // 100:01d}", "kreis_name": f"Kreis {i // 100}", "kreis_type": "Kreis",
+        rows = [{"ags": f"16{90 + i // 100:03d}{i % 100 + 1:03d}", "ars": f"16{90 + i // 100:03d}0000{i % 100 + 1:03d}",
+                 "name": f"Gemeinde {i}", "gemeinde_type": "Gemeinde", "land_code": "16", "land_name": "Thüringen",
+                 "kreis_ags": f"16{90 + i // 100:03d}", "kreis_name": f"Kreis {i // 100}", "kreis_type": "Kreis",
                  "area_km2": f"{10 + i % 7}.5", "population": str(1000 + i)} for i in range(ROWS)]
     v1, v2 = tmp / "gv-v1.csv", tmp / "gv-v2.csv"
     for path, data in ((v1, rows[:-50]), (v2, rows[50:])):
