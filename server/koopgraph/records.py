@@ -212,16 +212,18 @@ def delete(store: ox.Store, iri: str, agent: str, shapes=None) -> Submission:
 
 
 def submissions(store: ox.Store) -> list[Submission]:
-    """Every submission, oldest first."""
+    """Every submission, oldest first. ?undone itself tells whether it was
+    reverted (not BOUND(?undone): Virtuoso answers a boolean expression as
+    the integer 1 or 0)."""
     rows = store.query(f"""
         PREFIX koop: <{KOOP}> PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?s ?op ?who ?time (GROUP_CONCAT(STR(?e); SEPARATOR=" ") AS ?records) (BOUND(?undone) AS ?reverted)
+        SELECT ?s ?op ?who ?time (GROUP_CONCAT(STR(?e); SEPARATOR=" ") AS ?records) ?undone
         WHERE {{ GRAPH <{SUBMISSIONS_GRAPH}> {{
             ?s a koop:Einreichung ; koop:vorgang ?op ; prov:wasAttributedTo/rdfs:label ?who ; prov:generatedAtTime ?time .
             OPTIONAL {{ ?s koop:eintrag ?e }} OPTIONAL {{ ?s prov:invalidatedAtTime ?undone }} }} }}
         GROUP BY ?s ?op ?who ?time ?undone ORDER BY ?time ?s""")
     return [Submission(r["s"].value.removeprefix(SUBMISSION_PREFIX), r["s"].value, r["op"].value, r["who"].value,
-                       r["time"].value, tuple(r["records"].value.split() if r["records"] else ()), r["reverted"].value == "true")
+                       r["time"].value, tuple(r["records"].value.split() if r["records"] else ()), r["undone"] is not None)
             for r in rows]
 
 

@@ -27,6 +27,7 @@ it is bridged:
 from __future__ import annotations
 
 import base64
+import json
 import re
 import threading
 import uuid
@@ -49,9 +50,15 @@ _VERSION_PREDICATE = "https://w3id.org/koopgraph/ontology#stand"
 _FINGERPRINT = "https://w3id.org/koopgraph/ontology#fingerabdruck"
 _EMPTY = VERSION_GRAPH + "/leer"  # a graph that never holds anything: the protocol cannot name an empty dataset
 CHUNK = 5000  # statements per update request when loading
+DATA_BLOCK = 1000  # statements per INSERT DATA / DELETE DATA operation within a request
 
+# What a query may answer, by its form. Never one list for all: Virtuoso
+# answers a CONSTRUCT with a table of ?s ?p ?o when a results type comes
+# first in Accept.
+_SOLUTIONS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.7"
+_TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 _RESULTS_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-                   "application/sparql-results+xml;q=0.7")
+                   "application/sparql-results+xml;q=0.7")  # form not known
 _BY_CONTENT_TYPE: dict[str, ox.QueryResultsFormat | ox.RdfFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
@@ -104,15 +111,25 @@ def unskolem(term):
     return term
 
 
-def _quad_text(quad: ox.Quad) -> str:
-    s, p, o = skolem(quad.subject), quad.predicate, skolem(quad.object)
-    if isinstance(quad.graph_name, ox.DefaultGraph):
-        return f"{s} {p} {o} ."
-    return f"GRAPH {skolem(quad.graph_name)} {{ {s} {p} {o} }}"
-
-
-def _data_block(quads: Iterable[ox.Quad]) -> str:
-    return "\n".join(_quad_text(q) for q in quads)
+def _data_operations(operation: str, quads: Iterable[ox.Quad]) -> list[str]:
+    """INSERT DATA / DELETE DATA: per graph, operations of at most
+    DATA_BLOCK triples in one GRAPH block. The same change as one block of
+    many GRAPH clauses, but Virtuoso 7.2 silently skips language-tagged
+    literals when a DELETE DATA holds several GRAPH clauses, and its parser
+    runs out of memory at about 5000 triples in one operation."""
+    by_graph: dict[Any, list[str]] = {}
+    for quad in quads:
+        s, p, o = skolem(quad.subject), quad.predicate, skolem(quad.object)
+        by_graph.setdefault(quad.graph_name, []).append(f"{s} {p} {o} .")
+    operations = []
+    for graph, triples in by_graph.items():
+        for start in range(0, len(triples), DATA_BLOCK):
+            block = "\n".join(triples[start:start + DATA_BLOCK])
+            if isinstance(graph, ox.DefaultGraph):
+                operations.append(f"{operation} DATA {{\n{block}\n}}")
+            else:
+                operations.append(f"{operation} DATA {{ GRAPH {skolem(graph)} {{\n{block}\n}} }}")
+    return operations
 
 
 # ---------------------------------------------------------------- parameters in the text
@@ -237,14 +254,50 @@ class RemoteTriples:
         return ox.serialize(triples, output, format=format)
 
 
-def _parse_answer(body: bytes, content_type: str):
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them in the text
+    (a subquery's SELECT always comes after its query's own form)."""
+    for token in _BIND_TOKENS.finditer(sparql):
+        if (word := _word(token)) in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return word
+    return None
+
+
+_ASK_COLUMN = "__ASK_RETVAL"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_JSON_BOOLEAN = f'"{_XSD_BOOLEAN}"'.encode()
+
+
+def _canonical_booleans(body: bytes) -> bytes:
+    """Virtuoso 7.2 writes xsd:boolean values as "1"/"0" in JSON results
+    (as "true"/"false" in its XML and N-Triples): the same values, but not
+    the same RDF terms. Read them in their canonical form."""
+    answer = json.loads(body)
+    for row in answer.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("1", "0"):
+                term["value"] = "true" if term["value"] == "1" else "false"
+    return json.dumps(answer).encode("utf-8")
+
+
+def _parse_answer(body: bytes, content_type: str, form: str | None = None):
     media = content_type.split(";")[0].strip().lower()
     fmt = _BY_CONTENT_TYPE.get(media)
     if fmt is None:
         raise BackendError(f"Der Triplestore antwortete mit {media or 'nichts'}; erwartet: SPARQL-Ergebnisse oder RDF.",
                            f"The triple store answered with {media or 'nothing'}; expected SPARQL results or RDF.")
     if isinstance(fmt, ox.QueryResultsFormat):
-        return ox.parse_query_results(body, format=fmt)
+        if fmt == ox.QueryResultsFormat.JSON and _JSON_BOOLEAN in body:
+            body = _canonical_booleans(body)
+        answer = ox.parse_query_results(body, format=fmt)
+        if form == "ASK" and isinstance(answer, ox.QuerySolutions) \
+                and [v.value for v in answer.variables] == [_ASK_COLUMN]:
+            # Virtuoso 7.2 answers ASK as a table: one column __ASK_RETVAL,
+            # one row holding 1 for true, no row for false.
+            true = any(row[_ASK_COLUMN] is not None and row[_ASK_COLUMN].value not in ("0", "false") for row in answer)
+            return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if true else b"false"),
+                                          format=ox.QueryResultsFormat.JSON)
+        return answer
     return RemoteTriples([skolem_free(q.triple) for q in ox.parse(body, format=fmt)])
 
 
@@ -305,7 +358,9 @@ class RemoteStore:
         cached = self._graphs
         if cached is not None and cached[0] == version:
             return cached[1]
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: the same answer, but Virtuoso 7.2 takes
+        # seconds for the DISTINCT form even on a small store.
+        rows = self._select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         graphs = tuple(sorted(r["g"].value for r in rows
                               if isinstance(r["g"], ox.NamedNode) and r["g"].value != VERSION_GRAPH))
         self._graphs = (version, graphs)
@@ -314,7 +369,19 @@ class RemoteStore:
     def _select(self, sparql: str, fields: list[tuple[str, str]] = ()) -> ox.QuerySolutions:
         url = self.endpoints.query_url
         response = self._post(url, [("query", sparql), *fields], accept="application/sparql-results+json")
-        return _parse_answer(self._checked(response, url, "Abfrage / query", True), response.headers.get("Content-Type", ""))
+        return self._answer(response, url, query_form(sparql))
+
+    def _answer(self, response: urllib3.BaseHTTPResponse, url: str, form: str | None):
+        body = self._checked(response, url, "Abfrage / query", True)
+        limit = response.headers.get("X-SPARQL-MaxRows")
+        if limit:
+            # Virtuoso cuts answers at ResultSetMaxRows and says so only in this header.
+            raise BackendError(
+                f"Der Triplestore {url} hat die Antwort nach {limit} Zeilen abgeschnitten; "
+                "dort ResultSetMaxRows erhöhen (README: Getestete Triplestores).",
+                f"The triple store {url} cut the answer off after {limit} rows; "
+                "raise its ResultSetMaxRows (README: Tested engines).")
+        return _parse_answer(body, response.headers.get("Content-Type", ""), form)
 
     def query(self, query: str, *, base_iri: str | None = None, prefixes=None, use_default_graph_as_union: bool = False,
               default_graph=None, named_graphs=None, substitutions=None, custom_functions=None,
@@ -342,8 +409,11 @@ class RemoteStore:
             fields += [("default-graph-uri", g.value) for g in visible or [ox.NamedNode(_EMPTY)]]
             fields += [("named-graph-uri", g.value) for g in named or [ox.NamedNode(_EMPTY)]]
         url = self.endpoints.query_url
-        response = self._post(url, [("query", text), *fields], accept=_RESULTS_ACCEPT)
-        return _parse_answer(self._checked(response, url, "Abfrage / query", True), response.headers.get("Content-Type", ""))
+        form = query_form(text)
+        accept = {"SELECT": _SOLUTIONS_ACCEPT, "ASK": _SOLUTIONS_ACCEPT, "CONSTRUCT": _TRIPLES_ACCEPT,
+                  "DESCRIBE": _TRIPLES_ACCEPT}.get(form, _RESULTS_ACCEPT)
+        response = self._post(url, [("query", text), *fields], accept=accept)
+        return self._answer(response, url, form)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:  # noqa: A002
         """Matching quads in the named graphs (graph_name=None) or in one
@@ -440,12 +510,7 @@ class RemoteStore:
     def apply(self, inserts: Iterable[ox.Quad] = (), deletes: Iterable[ox.Quad] = (),
               create: Iterable = (), drop: Iterable = ()) -> None:
         """A whole change in one update request: deletes, inserts, graphs."""
-        parts = []
-        deletes, inserts = list(deletes), list(inserts)
-        if deletes:
-            parts.append("DELETE DATA {\n" + _data_block(deletes) + "\n}")
-        if inserts:
-            parts.append("INSERT DATA {\n" + _data_block(inserts) + "\n}")
+        parts = _data_operations("DELETE", deletes) + _data_operations("INSERT", inserts)
         parts += [f"CREATE SILENT GRAPH {skolem(g)}" for g in create if isinstance(g, (ox.NamedNode, ox.BlankNode))]
         parts += [f"DROP SILENT GRAPH {skolem(g)}" for g in drop if isinstance(g, (ox.NamedNode, ox.BlankNode))]
         if parts:
@@ -490,8 +555,11 @@ class RemoteStore:
             raise
 
     def clear(self) -> None:
-        """Every graph Koopgraph can see, and the version: a fresh start."""
-        self.update("DROP SILENT ALL")
+        """Every graph Koopgraph can see, and the version: a fresh start.
+        Each named graph is also dropped by name: Virtuoso 7.2 accepts
+        DROP ALL but does nothing."""
+        graphs = [*self._named_graphs(), VERSION_GRAPH]
+        self.update(" ;\n".join(["DROP SILENT ALL", *(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs)]))
 
     def flush(self) -> None:
         """Nothing to do: the engine persists each update itself."""
