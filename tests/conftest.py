@@ -87,14 +87,14 @@ def virtuoso_server(tmp_path_factory):
 
 
 def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "wrong_on_virtuoso(reason): xfail(strict=True) where the test runs on Virtuoso")
+    config.addinivalue_line("markers", "xfail_on(backend, reason): xfail(strict=True) where the test runs on that backend")
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """A test marked wrong_on_virtuoso is an expected failure exactly in its
-    Virtuoso parametrization (remotekg.VIRTUOSO_QUERY_BUG)."""
+    """A test marked xfail_on(backend, reason) is an expected failure
+    exactly in its parametrization for that backend (remotekg.VIRTUOSO_QUERY_BUG)."""
     for item in items:
-        marker = item.get_closest_marker("wrong_on_virtuoso")
+        marker = item.get_closest_marker("xfail_on")
         callspec = getattr(item, "callspec", None)
-        if marker is not None and callspec is not None and "virtuoso" in callspec.params.values():
-            item.add_marker(pytest.mark.xfail(strict=True, reason=marker.args[0]))
+        if marker is not None and callspec is not None and marker.args[0] in callspec.params.values():
+            item.add_marker(pytest.mark.xfail(strict=True, reason=marker.args[1]))

@@ -49,8 +49,9 @@ class Engine:
 
 # Answers Virtuoso 7.2 gets wrong (README, "Tested engines"). A test marked
 # with it is xfail(strict=True) where it runs on Virtuoso, and an ordinary
-# test everywhere else.
-VIRTUOSO_QUERY_BUG = pytest.mark.wrong_on_virtuoso(
+# test everywhere else (conftest.py).
+VIRTUOSO_QUERY_BUG = pytest.mark.xfail_on(
+    "virtuoso",
     "Virtuoso 7.2 answers the formal-cooperation questions wrongly: a UNION followed by the path "
     "koop:liegtIn* finds nothing, and of several OPTIONAL sub-selects grouped by ?region the later ones "
     "lose their join on ?region")

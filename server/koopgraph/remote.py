@@ -22,6 +22,11 @@ it is bridged:
   that every write through Koopgraph changes in the same update request,
   so several Koopgraph instances on one engine see each other's writes at
   once. The version graph is hidden from queries and listings.
+- Engines differ in what they answer and accept (tested: Oxigraph server,
+  Virtuoso 7.2; README "Tested engines"). Each quirk is bridged where it
+  matters and commented there: Accept by query form, ASK as a table,
+  booleans as 1/0, one GRAPH block per DATA operation of limited size,
+  graphs dropped by name, cut-off answers turned into errors.
 """
 
 from __future__ import annotations
