@@ -331,3 +331,27 @@ def test_construct_asks_only_for_rdf_and_select_only_for_results(canned):
     construct, select = handler.accepts
     assert "sparql-results" not in construct and "n-triples" in construct
     assert "sparql-results+json" in select and "n-triples" not in select
+
+
+def test_with_the_engines_own_union_default_graph_every_question_answers_as_on_the_embedded_store(kg, tmp_path):
+    """REMOTE_UNION engine: oxigraph serve --union-default-graph, no graph list sent."""
+    with remotekg.oxigraph_server(tmp_path / "union", extra=("--union-default-graph",)) as base:
+        app = create_app({"TESTING": True, "RESOURCES": str(resources.root()), "CACHE": False, "LOG_REQUESTS": False,
+                          "REMOTE_UNION": "engine"} | remotekg.settings(base))
+        store = app.extensions["koopgraph.store"]
+        assert store.endpoints.union == "engine"
+        for name, question in queries.load_queries().items():
+            raw = {p.name: p.example for p in question.params if p.example}
+            expected = _cells(queries.run(kg, question, raw).serialize(format=ox.QueryResultsFormat.CSV))
+            assert _cells(queries.run(store, question, raw).serialize(format=ox.QueryResultsFormat.CSV)) == expected, name
+
+
+def _cells(csv_bytes: bytes) -> list[tuple]:
+    """Rows in order; a multi-valued cell ("a; b", notes joined by " | ") as
+    the set of its values: GROUP_CONCAT's order follows each store's
+    internal ids, the values do not."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8"))))
+    return [tuple(frozenset(v for part in cell.split(" | ") for v in part.split("; ")) for cell in row) for row in rows]

@@ -71,7 +71,7 @@ def open_remote(config: dict[str, Any]):
     from .remote import Endpoints, RemoteStore
 
     return RemoteStore(Endpoints(config["QUERY_URL"], config["UPDATE_URL"], config["GSP_URL"], config["REMOTE_AUTH"],
-                                 timeout=config["QUERY_TIMEOUT"] + 5))
+                                 timeout=config["QUERY_TIMEOUT"] + 5, union=config["REMOTE_UNION"]))
 
 
 def current_store():

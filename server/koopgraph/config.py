@@ -31,6 +31,7 @@ Every setting is resolved in this order, later layers winning:
 | QUERY_URL        | (none)                                   | SPARQL query endpoint of the engine (BACKEND ``sparql``) |
 | UPDATE_URL       | (none)                                   | SPARQL update endpoint of the engine (BACKEND ``sparql``) |
 | GSP_URL          | (none)                                   | Graph Store endpoint of the engine, optional (reading whole graphs) |
+| REMOTE_UNION     | ``dataset``                              | how queries see all graphs on the engine: ``dataset`` names every graph in each request (portable); ``engine`` when the engine's default graph already is the union (faster, requests stay small) |
 | REMOTE_AUTH      | (none)                                   | ``user:password`` (HTTP Basic) or ``Bearer <token>`` for the engine; never logged |
 | CACHE            | ``true``                                 | keep answers (named questions, SPARQL queries) until the next write; ``koopgraph serve --no-cache`` switches it off |
 | CACHE_MAX_BYTES  | ``67108864`` (64 MiB)                    | memory for cached answers; an answer larger than an eighth of it is never kept |
@@ -74,6 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "UPDATE_URL": None,
     "GSP_URL": None,
     "REMOTE_AUTH": None,
+    "REMOTE_UNION": "dataset",
     "CACHE": True,
     "CACHE_MAX_BYTES": 64 * 1024 * 1024,
 }
@@ -202,6 +204,9 @@ def _check_backend(settings: dict[str, Any]) -> None:
     if settings["BACKEND"] not in BACKENDS:
         raise ConfigError(f"BACKEND muss {' oder '.join(BACKENDS)} sein, nicht {settings['BACKEND']!r}",
                           f"BACKEND must be {' or '.join(BACKENDS)}, not {settings['BACKEND']!r}")
+    if settings["REMOTE_UNION"] not in ("dataset", "engine"):
+        raise ConfigError(f"REMOTE_UNION muss dataset oder engine sein, nicht {settings['REMOTE_UNION']!r}",
+                          f"REMOTE_UNION must be dataset or engine, not {settings['REMOTE_UNION']!r}")
     if settings["BACKEND"] == "sparql":
         for name in ("QUERY_URL", "UPDATE_URL"):
             url = settings[name] or ""

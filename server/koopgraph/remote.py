@@ -89,6 +89,10 @@ class Endpoints:
     gsp_url: str | None = None
     auth: str | None = None
     timeout: float = 60.0
+    # "dataset": every query names all graphs (portable, the request grows with the number of graphs);
+    # "engine": the engine's own default graph already is the union of all named graphs
+    # (oxigraph serve --union-default-graph, Virtuoso, Fuseki's unionDefaultGraph) and nothing is sent.
+    union: str = "dataset"
 
     def headers(self) -> dict[str, str]:
         if not self.auth:
@@ -403,7 +407,9 @@ class RemoteStore:
         if base_iri and not re.match(r"\s*BASE\b", text, re.IGNORECASE):
             text = f"BASE <{base_iri}>\n{text}"
         fields: list[tuple[str, str]] = []
-        if use_default_graph_as_union:
+        if use_default_graph_as_union and self.endpoints.union == "engine":
+            pass  # the engine's default graph is the union (REMOTE_UNION engine)
+        elif use_default_graph_as_union:
             graphs = self._named_graphs() or (_EMPTY,)  # an empty union, never the engine's own default
             fields += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         elif default_graph is not None or named_graphs is not None:
