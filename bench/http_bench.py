@@ -353,9 +353,13 @@ def summarise(result: dict, cap: float) -> None:
                 else:  # a slow peer measured in one round only
                     ratio = me["rps"] / other["rps"]
                 result.setdefault("ratios", {})[key] = ratio
+            elif not me["rps"]:
+                result.setdefault("ratios", {})[key] = None  # neither answered under load
             else:
                 # the peer answered nothing within its time: at least this many times faster
                 waited = max([r["duration_us"] / 1e6 for r in runs] + [other.get("no_answer_in_s") or cap])
+                if other.get("status") == 200 and other.get("probe_s"):
+                    waited = other["probe_s"]  # it answered alone in this time: at most 1/probe_s req/s
                 result.setdefault("ratios", {})[key] = me["rps"] * waited
                 result.setdefault("lower_bounds", []).append(key)
 
@@ -392,7 +396,9 @@ def fmt_rps(e: dict | None) -> str:
         return "–"
     if e.get("status") == 503:
         return f"503 after {e['probe_s']:.0f} s"
-    if e.get("no_answer_in_s") is not None and not e.get("runs") or (e.get("runs") and e["p50_ms"] is None):
+    if e.get("runs") and e["p50_ms"] is None:
+        return f"none under load ({e['no_answer_in_s']:.0f} s; alone: {e['probe_s']:.1f} s)"
+    if e.get("no_answer_in_s") is not None and not e.get("runs"):
         return f"no answer in {e.get('no_answer_in_s', 0):.0f} s"
     if e.get("status") != 200:
         return f"HTTP {e.get('status')}"

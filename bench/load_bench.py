@@ -218,8 +218,10 @@ def bench_memory(label: str, args, work: Path) -> dict:
     store = work / f"start-{label}"
     if not store.exists():
         b.koopgraph_store(store, b.data_file(label, args.data_dir, args.seed))
-    srv = b.koopgraph_server(store, b.free_port(), work, name=f"koopgraph-memory-{label}")
-    out: dict = {"size": label}
+    # uncached (the worst case: every request evaluated) where the server can switch its cache off
+    extra = ["--no-cache"] if "--no-cache" in b.koopgraph_serve_options() else []
+    srv = b.koopgraph_server(store, b.free_port(), work, extra, name=f"koopgraph-memory-{label}")
+    out: dict = {"size": label, "options": extra}
     try:
         srv.start()
         pid = srv.proc.pid
@@ -301,7 +303,8 @@ def report(res: dict) -> str:
             lines.append(f"| {case} | {e['median_s']:.2f} | {', '.join(f'{t:.2f}' for t in e['times'])} |")
     if "memory" in res:
         m = res["memory"]
-        lines += ["", f"Memory of the `koopgraph serve` process at {m['size']} ({m.get('threads', '?')} threads)", "",
+        lines += ["", f"Memory of the `koopgraph serve {' '.join(m.get('options', []))}` process at {m['size']} "
+                  f"({m.get('threads', '?')} threads)", "",
                   f"- RSS after start: {m['rss_after_start_mib']:,.0f} MiB; peak during start: {m['peak_during_start_mib']:,.0f} MiB",
                   f"- peak under load (VmHWM{' reset after start' if m.get('peak_reset') else ', incl. start'}): "
                   f"{m['peak_under_load_mib']:,.0f} MiB; RSS after the load: {m['rss_after_load_mib']:,.0f} MiB"]
