@@ -27,7 +27,8 @@ import remotekg
 from koopgraph import create_app, queries, resources, store as kgstore
 from koopgraph.cli import koopgraph
 from koopgraph.errors import BackendError
-from koopgraph.remote import GENID, VERSION_GRAPH, BindError, Endpoints, RemoteStore, bind_text
+from koopgraph.bindtext import BindError, bind_text
+from koopgraph.remote import GENID, VERSION_GRAPH, Endpoints, RemoteStore
 
 SHAPES = Path(__file__).parent / "shapes"
 VALID = (SHAPES / "valid" / "kooperation-ostholstein.ttl").read_bytes()

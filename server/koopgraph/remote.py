@@ -44,7 +44,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import urllib3
 
-from . import querytext
+from .bindtext import BindError, bind_text, tokens as _bind_tokens, word as _word
 from .errors import BackendError
 from .sources import GRAPH, ID
 
@@ -141,109 +141,6 @@ def _data_operations(operation: str, quads: Iterable[ox.Quad]) -> list[str]:
     return operations
 
 
-# ---------------------------------------------------------------- parameters in the text
-
-_BIND_TOKENS = re.compile(querytext._TOKENS.pattern + r"|(?P<punct>[(){}])", re.VERBOSE)
-
-
-class BindError(ValueError):
-    """A parameter is used where a constant cannot stand (BIND … AS, VALUES)."""
-
-
-@dataclass
-class _Select:
-    projection: tuple[int, int]  # token indexes of the SELECT clause
-    body: tuple[int, int]        # token indexes of its WHERE group
-
-
-def _selects(tokens: list[re.Match]) -> list[_Select]:
-    """Every SELECT with the span of its clause and of its group."""
-    found: list[_Select] = []
-    for i, token in enumerate(tokens):
-        if _word(token) != "SELECT":
-            continue
-        j, parens = i + 1, 0
-        while j < len(tokens):
-            w, punct = _word(tokens[j]), tokens[j].group("punct")
-            parens += (punct == "(") - (punct == ")")
-            if parens == 0 and (w in ("WHERE", "FROM") or punct == "{"):
-                break
-            j += 1
-        k = j
-        while k < len(tokens) and tokens[k].group("punct") != "{":
-            k += 1
-        depth, end = 0, k
-        for end in range(k, len(tokens)):
-            punct = tokens[end].group("punct")
-            depth += (punct == "{") - (punct == "}")
-            if depth == 0:
-                break
-        found.append(_Select((i + 1, j), (k, end)))
-    return found
-
-
-def _word(token: re.Match) -> str:
-    return (token.group("word") or "").upper() if token.group("local") is None else ""
-
-
-def bind_text(sparql: str, terms: dict[str, Any]) -> str:
-    """sparql with each variable in terms replaced by its RDF term, as
-    pyoxigraph's substitutions do. In a SELECT clause ?v becomes
-    (term AS ?v), so the column stays, unless a SELECT inside it already
-    gives ?v; in ORDER BY / GROUP BY it becomes (term); elsewhere the term
-    itself. Strings, IRIs and comments are never touched (the tokenizer is
-    querytext's)."""
-    if not terms:
-        return sparql
-    tokens = list(_BIND_TOKENS.finditer(sparql))
-    selects = _selects(tokens)
-
-    def projected(select: _Select, name: str) -> bool:
-        return any(tokens[t].group(0)[1:] == name for t in range(*select.projection)
-                   if tokens[t].group(0)[0] in "?$")
-
-    replacement: dict[int, str] = {}
-    for index, token in enumerate(tokens):
-        text = token.group(0)
-        if text[0] not in "?$" or text[1:] not in terms:
-            continue
-        name, term = text[1:], str(skolem(terms[text[1:]]))
-        before = [_word(t) for t in tokens[max(0, index - 2):index]]
-        if before and before[-1] in ("AS", "VALUES"):
-            raise BindError(f"?{name} wird in der Abfrage gebunden und kann kein Parameter sein / "
-                            f"?{name} is bound in the query and cannot be a parameter")
-        owner = next((s for s in selects if s.projection[0] <= index < s.projection[1]), None)
-        if owner is not None:
-            parens = sum((tokens[t].group("punct") == "(") - (tokens[t].group("punct") == ")")
-                         for t in range(owner.projection[0], index))
-            inner = [s for s in selects if owner.body[0] < s.projection[0] < owner.body[1]]
-            if parens > 0:
-                replacement[index] = term
-            elif not any(projected(s, name) for s in inner):
-                replacement[index] = f"({term} AS {text})"
-        elif _ordering(tokens, index) and tokens[index - 1].group("punct") != "(":
-            replacement[index] = f"({term})"  # ORDER BY "1" is not SPARQL, ORDER BY ("1") is
-        else:
-            replacement[index] = term
-    out, last = [], 0
-    for index in sorted(replacement):
-        out.append(sparql[last:tokens[index].start()] + replacement[index])
-        last = tokens[index].end()
-    out.append(sparql[last:])
-    return "".join(out)
-
-
-def _ordering(tokens: list[re.Match], index: int) -> bool:
-    """Is token index inside an ORDER BY or GROUP BY clause?"""
-    for t in range(index - 1, -1, -1):
-        word, punct = _word(tokens[t]), tokens[t].group("punct")
-        if punct in ("{", "}") or word in ("LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "WHERE"):
-            return False
-        if word == "BY":
-            return t > 0 and _word(tokens[t - 1]) in ("ORDER", "GROUP")
-    return False
-
-
 # ---------------------------------------------------------------- results
 
 class RemoteTriples:
@@ -266,7 +163,7 @@ class RemoteTriples:
 def query_form(sparql: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them in the text
     (a subquery's SELECT always comes after its query's own form)."""
-    for token in _BIND_TOKENS.finditer(sparql):
+    for token in _bind_tokens(sparql):
         if (word := _word(token)) in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             return word
     return None
@@ -401,7 +298,8 @@ class RemoteStore:
         text = query
         if substitutions:
             try:
-                text = bind_text(text, {(k.value if isinstance(k, ox.Variable) else k): v for k, v in substitutions.items()})
+                text = bind_text(text, {(k.value if isinstance(k, ox.Variable) else k): skolem(v)
+                                        for k, v in substitutions.items()})
             except BindError as error:
                 raise RuntimeError(str(error)) from error
         if base_iri and not re.match(r"\s*BASE\b", text, re.IGNORECASE):

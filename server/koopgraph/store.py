@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import querytext, resources
+from . import bindtext, querytext, resources
 from .errors import KoopgraphError
 from .remote import VERSION_GRAPH
 from .sources import ONTOLOGY_GRAPH, GraphSource, graph_sources
@@ -337,11 +337,18 @@ def query(
     """Run a SPARQL query with the project's rule: the default graph is the
     union of all named graphs (unless strict or an explicit dataset is given).
 
-    substitutions binds variables to RDF terms before evaluation, so
-    parameters never need to be pasted into query text. The result is lazy:
-    evaluation mostly happens while it is serialized or iterated.
+    substitutions binds variables to RDF terms: they are written into the
+    text as terms (bindtext.py), never as the user's raw text, or else handed
+    to the engine's own substitution. The result is lazy: evaluation mostly
+    happens while it is serialized or iterated.
     """
     bindings = {ox.Variable(k) if isinstance(k, str) else k: term for k, term in (substitutions or {}).items()}
+    if bindings:
+        try:  # constants are planned better than substituted variables (bindtext.py)
+            sparql = bindtext.bind_text(sparql, {v.value: term for v, term in bindings.items()})
+            bindings = {}
+        except bindtext.BindError:
+            pass  # e.g. a blank node: the engine's own substitution
     dataset = _dataset(sparql, strict, default_graphs, named_graphs)
     try:
         return store.query(sparql, base_iri=base_iri, substitutions=bindings or None, **dataset)
