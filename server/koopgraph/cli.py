@@ -7,6 +7,7 @@ sentence that matters.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import (__version__, auth, config as settings, create_app, formats, imports, open_remote, queries, rdfinput,
+from . import (__version__, auth, bulk, config as settings, create_app, formats, imports, open_remote, queries, rdfinput,
                records, reports, serving, store as kgstore, tabular, validation)
 from .cli_formats import EXPORT_FORMATS
 from .config import default_store_path
@@ -651,6 +652,44 @@ def import_gemeindeverzeichnis(csv_file: Path, settings_: tuple[str, ...], agent
 def import_csv(csv_file: Path, mapping: str, settings_: tuple[str, ...], agent: str | None, store_path: Path | None) -> None:
     """Beliebige CSV mit einem Mapping importieren / import any CSV with a mapping."""
     _import(mapping, csv_file, settings_, agent, store_path)
+
+
+@import_group.command(name="rdf")
+@click.argument("rdf_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--name", default=None, help="Graph …/graph/import/NAME (Standard: Dateiname) / graph name (default: file name)")
+@click.option("--input-format", default=None, help="turtle, nt, jsonld, rdfxml, trig, nquads (sonst nach Endung / else by extension)")
+@click.option("--ohne-pruefung", "trusted", is_flag=True, default=False,
+              help="vertrauenswürdige Daten ohne SHACL-Prüfung laden (schnell, wenig Speicher) / "
+                   "load trusted data without the SHACL check (fast, little memory)")
+@agent_option
+@store_option
+def import_rdf(rdf_file: Path, name: str | None, input_format: str | None, trusted: bool, agent: str | None,
+               store_path: Path | None) -> None:
+    """Große RDF-Datei in einen eigenen Graphen laden / bulk-load an RDF file into its own graph.
+
+    Wiederholbar: dieselbe Datei ändert nichts, eine geänderte ersetzt den Graphen. /
+    Idempotent: the same file changes nothing, a changed one replaces the graph."""
+    fmt = rdfinput.format_for_file(rdf_file, input_format)
+    graph_name = name or re.sub(r"[^a-z0-9-]+", "-", rdf_file.name.split(".")[0].lower()).strip("-") or "rdf"
+    store = _writable(store_path)
+    with click.progressbar(length=2 * rdf_file.stat().st_size, label=rdf_file.name, file=sys.stderr) as bar:
+        done = [0]
+
+        def progress(count: int) -> None:
+            bar.update(count - done[0])
+            done[0] = count
+
+        try:
+            outcome = bulk.run(store, rdf_file, fmt, graph_name, _agent(agent), check=not trusted, progress=progress)
+        except records.RecordError as error:
+            _record_error(error)
+    store.flush()
+    if outcome.submission is None:
+        click.echo(f"Unverändert / unchanged (dieselbe Datei / the same file) → {outcome.graph}")
+    else:
+        how = "geprüft / checked" if outcome.checked else "ohne Prüfung / unchecked"
+        click.echo(f"Importiert / imported ({how}): +{outcome.added} −{outcome.removed} Tripel / triples → "
+                   f"{outcome.graph} (Einreichung / submission {outcome.submission.id})")
 
 
 def main() -> None:
