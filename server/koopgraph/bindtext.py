@@ -111,8 +111,17 @@ def bind_text(sparql: str, terms: dict[str, Any]) -> str:
                 replacement[index] = term
             elif not any(projected(s, name) for s in inner):
                 replacement[index] = f"({term} AS {text})"
-        elif _ordering(tokens, index) and tokens[index - 1].group("punct") != "(":
-            replacement[index] = f"({term})"  # ORDER BY "1" is not SPARQL, ORDER BY ("1") is
+        elif (clause := _ordering(tokens, index)) == "ORDER":
+            continue  # the SELECT clause binds ?v ((term AS ?v) or a sub-select): ORDER BY sees it
+        elif clause == "GROUP":
+            owner = max((s for s in selects if s.body[1] < index), key=lambda s: s.body[1], default=None)
+            inner = [s for s in selects if owner and owner.body[0] < s.projection[0] < owner.body[1]]
+            if any(projected(s, name) for s in inner):
+                continue  # a sub-select gives ?v: group by it as it is
+            if tokens[index - 1].group("punct") == "(":
+                replacement[index] = term
+            else:
+                replacement[index] = f"({term})"  # GROUP BY "1" is not SPARQL, GROUP BY ("1") is
         else:
             replacement[index] = term
     out, last = [], 0
@@ -123,12 +132,13 @@ def bind_text(sparql: str, terms: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _ordering(tokens: list[re.Match], index: int) -> bool:
-    """Is token index inside an ORDER BY or GROUP BY clause?"""
+def _ordering(tokens: list[re.Match], index: int) -> str | None:
+    """"ORDER" or "GROUP" when token index is inside an ORDER BY or GROUP BY clause."""
     for t in range(index - 1, -1, -1):
         word, punct = _word(tokens[t]), tokens[t].group("punct")
         if punct in ("{", "}") or word in ("LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "WHERE"):
-            return False
+            return None
         if word == "BY":
-            return t > 0 and _word(tokens[t - 1]) in ("ORDER", "GROUP")
-    return False
+            before = _word(tokens[t - 1]) if t > 0 else ""
+            return before if before in ("ORDER", "GROUP") else None
+    return None
