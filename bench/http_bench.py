@@ -46,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
+from koopgraph import bindtext  # noqa: E402
 from koopgraph import queries as kq  # noqa: E402
 
 ID = "https://w3id.org/koopgraph/id/"
@@ -95,55 +96,11 @@ KOOP, KOOP_NC, KOOP_SPARQL, OXI, RDFLIB = "koopgraph", "koopgraph --no-cache", "
 
 # ---------------------------------------------------------------- named question → SPARQL text
 
-def _projection_end(text: str, start: int) -> int:
-    """Index of the WHERE or '{' that ends the projection starting at start."""
-    depth, i = 0, start
-    while i < len(text):
-        c = text[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif depth == 0 and (c == "{" or re.match(r"WHERE\b", text[i:i + 6], re.I)):
-            return i
-        i += 1
-    raise ValueError("SELECT without WHERE")
-
-
 def peer_text(sparql: str, terms: dict) -> str:
-    """The question's SPARQL with each parameter variable replaced by its value as a
-    literal (what Koopgraph binds with pyoxigraph's substitutions). In the outermost
-    projection `?v` becomes `(value AS ?v)`, so the answer keeps the column; sub-selects
-    drop it from their projection (it no longer occurs inside them)."""
-    for name, term in terms.items():
-        var = re.compile(r"[?$]" + re.escape(name) + r"\b")
-        out, pos, first = [], 0, True
-        for m in re.finditer(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?", sparql, re.I):
-            if m.start() < pos:
-                continue
-            end = _projection_end(sparql, m.end())
-            out.append(var.sub(str(term), sparql[pos:m.end()]))
-            projection, depth, pieces, token = sparql[m.end():end], 0, [], ""
-            for c in projection + " ":  # split at top-level blanks, keep (… AS ?x) whole
-                depth += (c == "(") - (c == ")")
-                if c.isspace() and depth == 0:
-                    if token:
-                        pieces.append(token)
-                    token = ""
-                else:
-                    token += c
-            kept = []
-            for piece in pieces:
-                if var.fullmatch(piece):
-                    if first:
-                        kept.append(f"({term} AS ?{name})")
-                else:
-                    kept.append(var.sub(str(term), piece))
-            out.append(" ".join(kept) + " ")
-            pos, first = end, False
-        out.append(var.sub(str(term), sparql[pos:]))
-        sparql = "".join(out)
-    return sparql
+    """The question's SPARQL with each parameter written in as an RDF term, exactly as
+    Koopgraph runs it (koopgraph.bindtext, whose answers are tested to equal pyoxigraph's
+    substitutions): the text the peers and Koopgraph's /sparql receive."""
+    return bindtext.bind_text(sparql, terms)
 
 
 # ---------------------------------------------------------------- answers
