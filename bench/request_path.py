@@ -6,8 +6,9 @@
 1. Engine alone (pyoxigraph, in this process): every query of bench/http_bench.py,
    evaluated and serialized as SPARQL JSON, median ms on an on-disk store (what
    `koopgraph serve` uses) and on an in-memory copy of the same data; for the named
-   questions also with their parameters as pyoxigraph substitutions (Koopgraph's
-   /queries) and written into the text (bench/http_bench.py's peer_text).
+   questions also with their parameters as pyoxigraph substitutions (how /queries bound
+   them until 5dabe73) and written into the text (koopgraph.bindtext, how /queries binds
+   them now: the "literal" columns).
 2. Python per request (seed store): the point lookup through Koopgraph's Flask app
    (Flask's test client, no sockets) against the bare pyoxigraph call, and a cProfile
    of the app grouped by package.
