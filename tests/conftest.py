@@ -13,6 +13,12 @@ def fake_root(tmp_path: Path) -> Path:
     return write_tree(tmp_path / "resources", FILES)
 
 
+@pytest.fixture
+def web(app):
+    """A test client of the module's `app` fixture."""
+    return app.test_client()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test may read or write the developer's real store or depend on

@@ -11,36 +11,21 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from koopgraph import CACHE_KEY, cache, create_app, imports, resources, store as kgstore, tabular
+from koopgraph import CACHE_KEY, cache, imports, resources, store as kgstore, tabular
 from koopgraph.cli import koopgraph
+from writeapp import ADMIN, auth, make_app
 
 SHAPES = Path(__file__).parent / "shapes"
 VALID = (SHAPES / "valid" / "kooperation-ostholstein.ttl").read_bytes()
-WRITER, ADMIN = "schreiberin-geheimnis-0123456789", "verwalter-geheimnis-0123456789"
 OSTHOLSTEIN = "https://w3id.org/koopgraph/id/region/01055"
 NEW = "https://w3id.org/koopgraph/id/kooperation/ostholstein-neu"
 GAPS = "/queries/kreise-ohne-formale-kooperation"
 MINI = Path(__file__).parent / "fixtures" / "gemeindeverzeichnis-mini.csv"
 
 
-def _app(**config):
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
-                "TOKENS": f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"} | config
-    return create_app(settings)
-
-
 @pytest.fixture
 def app():
-    return _app()
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
-
-
-def auth(secret: str = WRITER, content_type: str | None = "text/turtle") -> dict:
-    return {"Authorization": f"Bearer {secret}"} | ({"Content-Type": content_type} if content_type else {})
+    return make_app()
 
 
 def gap_regions(web) -> set[str]:
@@ -71,7 +56,7 @@ def uncached(app, ask):
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "xml"])
 def test_every_named_question_answers_the_same_bytes_cached_and_uncached(fmt):
-    app = _app()
+    app = make_app()
     web, answers = app.test_client(), app.extensions[CACHE_KEY]
     described = web.get("/queries").get_json()["queries"]
     assert len(described) >= 12
@@ -90,7 +75,7 @@ def test_every_named_question_answers_the_same_bytes_cached_and_uncached(fmt):
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"])
 def test_a_sparql_query_answers_the_same_bytes_from_the_cache(accept):
-    app = _app()
+    app = make_app()
     web = app.test_client()
     query = {"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"}
     first = web.get("/sparql", query_string=query, headers={"Accept": accept})
@@ -223,7 +208,7 @@ def test_an_answer_made_from_an_older_version_is_not_kept():
 
 
 def test_no_cache_option_and_setting_switch_the_cache_off(tmp_path, monkeypatch):
-    assert _app(CACHE=False).extensions[CACHE_KEY] is None
+    assert make_app(CACHE=False).extensions[CACHE_KEY] is None
     from koopgraph import serving
 
     seen = {}

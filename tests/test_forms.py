@@ -24,9 +24,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from koopgraph import create_app, forms, queries, resources, store as kgstore
-from koopgraph.forms_session import FORM_COOKIE, SESSION_COOKIE
+from koopgraph import forms, queries, resources, store as kgstore
+from koopgraph.forms_session import SESSION_COOKIE
 from koopgraph.validation import load_shapes
+from writeapp import make_app
 
 SECRET = "fallbearbeitung-geheimnis-0123456789"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -52,19 +53,12 @@ FILLED = {
 
 
 def _app(root: Path | None = None, **config):
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(root or resources.root()),
-                "TOKENS": f"fallbearbeitung:{SECRET}"} | config
-    return create_app(settings)
+    return make_app(TOKENS=f"fallbearbeitung:{SECRET}", **({"RESOURCES": str(root)} if root else {}), **config)
 
 
 @pytest.fixture
 def app():
     return _app()
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
 
 
 def page(web, path: str, status: int = 200) -> str:

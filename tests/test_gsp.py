@@ -9,41 +9,20 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from koopgraph import create_app, resources
+from writeapp import ADMIN, WRITER, auth, dump, make_app
 
 HERE = Path(__file__).parent / "shapes"
 VALID = (HERE / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 NO_STATUS = (HERE / "invalid" / "kooperation__ohne-status.ttl").read_bytes()
-WRITER, ADMIN = "schreiberin-geheimnis-0123456789", "verwalter-geheimnis-0123456789"
 TURTLE = "text/turtle"
 NEW = "https://w3id.org/koopgraph/id/kooperation/ostholstein-neu"
 GRAPH = "https://w3id.org/koopgraph/id/graph/"
 KOOP = "https://w3id.org/koopgraph/ontology#"
 
 
-def _app(**config):
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
-                "TOKENS": f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"} | config
-    return create_app(settings)
-
-
 @pytest.fixture
 def app():
-    return _app()
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
-
-
-def auth(secret: str = WRITER, content_type: str | None = TURTLE) -> dict:
-    headers = {"Authorization": f"Bearer {secret}"}
-    return headers | ({"Content-Type": content_type} if content_type else {})
-
-
-def dump(app) -> bytes:
-    return app.extensions["koopgraph.store"].dump(format=ox.RdfFormat.N_QUADS)
+    return make_app()
 
 
 def store_url(graph: str) -> str:
@@ -125,7 +104,7 @@ def test_a_wrong_token_is_401_invalid_token(app, web, submitted):
 
 
 def test_without_configured_tokens_writes_are_403_read_only():
-    web = _app(TOKENS="").test_client()
+    web = make_app(TOKENS="").test_client()
     response = web.put("/store?default", data=VALID, headers=auth())
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "read-only"
 
@@ -261,7 +240,7 @@ def test_a_body_that_is_not_a_graph_syntax_is_415(web, submitted, content_type):
 
 
 def test_a_body_over_max_body_bytes_is_413_before_parsing():
-    web = _app(MAX_BODY_BYTES=1000).test_client()
+    web = make_app(MAX_BODY_BYTES=1000).test_client()
     response = web.put("/store?default", data=b"#" * 2000, headers=auth(ADMIN))
     assert response.status_code == 413
 

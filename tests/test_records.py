@@ -6,26 +6,18 @@ import json
 import threading
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
 import remotekg
-from koopgraph import create_app, resources
+from writeapp import ADMIN, WRITER, auth, dump, make_app
 
 HERE = Path(__file__).parent / "shapes"
 VALID = (HERE / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 NO_STATUS = (HERE / "invalid" / "kooperation__ohne-status.ttl").read_bytes()
-WRITER, ADMIN = "schreiberin-geheimnis-0123456789", "verwalter-geheimnis-0123456789"
 TURTLE = {"Content-Type": "text/turtle"}
 NEW = "https://w3id.org/koopgraph/id/kooperation/ostholstein-neu"
-
-
-def _app(**config):
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
-                "TOKENS": f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"} | config
-    return create_app(settings)
 
 
 @pytest.fixture(params=remotekg.BACKENDS)
@@ -34,23 +26,10 @@ def app(request):
     (Oxigraph's own server, Virtuoso where installed) through the SPARQL
     protocols (issue: remote backend)."""
     if request.param == "eingebettet":
-        return _app()
+        return make_app()
     engine = remotekg.engine(request, request.param)
     remotekg.fresh(engine)
-    return _app(**remotekg.settings(engine))
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
-
-
-def auth(secret: str = WRITER) -> dict:
-    return {"Authorization": f"Bearer {secret}"} | TURTLE
-
-
-def dump(app) -> bytes:
-    return app.extensions["koopgraph.store"].dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    return make_app(**remotekg.settings(engine))
 
 
 def ask(web, query: str) -> bool:
@@ -137,7 +116,7 @@ def test_a_valid_token_without_the_right_gets_403(web):
 
 
 def test_without_configured_tokens_the_server_is_read_only(tmp_path):
-    web = _app(TOKENS="").test_client()
+    web = make_app(TOKENS="").test_client()
     response = web.post("/records", data=VALID, headers=auth())
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "read-only"
 
@@ -176,7 +155,7 @@ def test_records_outside_the_koopgraph_id_space_are_refused(web):
 
 
 def test_a_body_over_the_limit_is_refused_with_413_before_parsing(app):
-    web = _app(MAX_BODY_BYTES=1000).test_client()
+    web = make_app(MAX_BODY_BYTES=1000).test_client()
     response = web.post("/records", data=b"#" * 2000, headers=auth())
     assert response.status_code == 413
 

@@ -12,11 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from koopgraph import create_app, resources
+from writeapp import ADMIN, WRITER, dump, make_app
 
 HERE = Path(__file__).parent / "shapes"
 VALID = (HERE / "valid" / "kooperation-ostholstein.ttl").read_text(encoding="utf-8")
-WRITER, ADMIN = "schreiberin-geheimnis-0123456789", "verwalter-geheimnis-0123456789"
 UPDATE = "application/sparql-update"
 ID = "https://w3id.org/koopgraph/id/"
 NEW = ID + "kooperation/ostholstein-neu"
@@ -27,24 +26,9 @@ PREFIX astatus: <https://w3id.org/koopgraph/id/angebotsstatus/>
 """
 
 
-def _app(**config):
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
-                "TOKENS": f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"} | config
-    return create_app(settings)
-
-
 @pytest.fixture
 def app():
-    return _app()
-
-
-@pytest.fixture
-def web(app):
-    return app.test_client()
-
-
-def dump(app) -> bytes:
-    return app.extensions["koopgraph.store"].dump(format=ox.RdfFormat.N_QUADS)
+    return make_app()
 
 
 def update(web, text: str, secret: str | None = WRITER, **query):
@@ -299,7 +283,7 @@ def test_the_default_graph_of_an_update_is_the_stores_default_graph_visible_in_t
     assert update(web, "INSERT DATA { <urn:x:s> <urn:x:p> 1 }").status_code == 200
     assert ask(web, "ASK { <urn:x:s> <urn:x:p> 1 }")  # union mode: every graph, the default one included
     assert not ask(web, "ASK { GRAPH ?g { <urn:x:s> <urn:x:p> 1 } }")
-    strict = _app(STRICT_DATASET=True).test_client()
+    strict = make_app(STRICT_DATASET=True).test_client()
     assert update(strict, "INSERT DATA { <urn:x:s> <urn:x:p> 1 }").status_code == 200
     assert ask(strict, "ASK { <urn:x:s> <urn:x:p> 1 }")
 
