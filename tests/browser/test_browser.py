@@ -9,98 +9,30 @@ page, the map is drawn. Also writes the screenshots in docs/screenshots/.
 
 import csv
 import io
-import shutil
-import tempfile
-import threading
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from koopgraph import create_app, resources, serving
-from koopgraph.config import load
+from chromium import TIMEOUT, console_errors, headless_chromium, needs_chromium, running_server, screenshot, wait
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-    reason="chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)",
-)
-
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "docs" / "screenshots"
-TIMEOUT = 15
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,900")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """The real app under waitress in a thread, over the repository's own data."""
-    settings = load({"STORE": ":memory:", "RESOURCES": str(resources.root()), "BUILD_IF_EMPTY": True,
-                     "HOST": "127.0.0.1", "PORT": 0, "THREADS": 4}, environ={})
-    server = serving.make_server(create_app(settings), settings)
-    thread = threading.Thread(target=server.run, name="koopgraph-browser-test-server", daemon=True)
-    thread.start()
-    try:
-        yield serving.url(server).rstrip("/")
-    finally:
-        serving.stop(server)
-        thread.join(TIMEOUT)
-        assert not thread.is_alive(), "server thread did not stop"
+    with running_server("koopgraph-browser-test-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    """Headless Chromium with its own throwaway profile; no network besides the test server."""
-    profile = tempfile.mkdtemp(prefix="koopgraph-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    except WebDriverException as error:
-        shutil.rmtree(profile, ignore_errors=True)
-        pytest.skip(f"chromium does not start here: {error.msg}")
-    driver.set_page_load_timeout(TIMEOUT)
-    try:
+def browser():
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait(browser, condition):
-    return WebDriverWait(browser, TIMEOUT).until(condition)
-
-
-def console_errors(browser) -> list[str]:
-    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def screenshot(browser, name: str) -> Path:
-    """A full-page PNG: the window is made as tall as the page first."""
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(max(height, 900), 4000))
-    extra = browser.execute_script("return window.outerHeight - window.innerHeight")
-    browser.set_window_size(1280, min(max(height + extra, 900), 4000))
-    browser.execute_script("window.scrollTo(0, 0)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    assert browser.save_screenshot(str(path))
-    browser.set_window_size(1280, 900)
-    return path
 
 
 def test_the_start_page_loads_its_script_without_errors_and_the_skip_link_comes_first(browser, base_url):
@@ -147,7 +79,7 @@ def test_screenshot_of_the_start_page_with_an_example_result(browser, base_url):
     browser.find_element(By.CSS_SELECTOR, 'a[href="/?beispiel=massnahmen-je-kreis#sparql"]').click()
     browser.find_element(By.CSS_SELECTOR, "#sparql-form button:not([name])").click()
     wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#sparql-ergebnis tbody tr")) == 14)
-    path = screenshot(browser, "start")
+    path = screenshot(browser, max_height=4000, name="start")
     assert path.stat().st_size > 10_000
 
 
@@ -177,5 +109,5 @@ def test_the_map_draws_fifteen_regions_with_legend_and_switches_question_by_form
 
 def test_screenshot_of_the_map(browser, base_url):
     browser.get(base_url + "/karte")
-    path = screenshot(browser, "karte")
+    path = screenshot(browser, max_height=4000, name="karte")
     assert path.stat().st_size > 10_000

@@ -11,38 +11,19 @@ answer of the named question kooperation-nach-region. Also writes
 docs/screenshots/erfassen.png (the filled form).
 """
 
-import shutil
-import tempfile
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from koopgraph import create_app, resources, serving
-from koopgraph.config import load
+from chromium import console_errors, headless_chromium, needs_chromium, running_server, screenshot, wait
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+pytestmark = needs_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-    reason="chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)",
-)
-
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "docs" / "screenshots"
-TIMEOUT = 15
 SECRET = "browser-geheimnis-0123456789abcdef"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,900")
 LABEL = "Kooperationsvereinbarung ARGE und Migrationsfachdienste Ostholstein"
 KFORM = "https://w3id.org/koopgraph/id/kooperationsform/"
 SLUG_MESSAGE = ("Die IRI einer Kooperation ist https://w3id.org/koopgraph/id/kooperation/ mit einem Kürzel aus "
@@ -51,68 +32,20 @@ SLUG_MESSAGE = ("Die IRI einer Kooperation ist https://w3id.org/koopgraph/id/koo
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """The real app under waitress in a thread, with one write token."""
-    settings = load({"STORE": ":memory:", "RESOURCES": str(resources.root()), "BUILD_IF_EMPTY": True,
-                     "HOST": "127.0.0.1", "PORT": 0, "THREADS": 4, "TOKENS": f"browsertest:{SECRET}"}, environ={})
-    server = serving.make_server(create_app(settings), settings)
-    thread = threading.Thread(target=server.run, name="koopgraph-forms-browser-test-server", daemon=True)
-    thread.start()
-    try:
-        yield serving.url(server).rstrip("/")
-    finally:
-        serving.stop(server)
-        thread.join(TIMEOUT)
-        assert not thread.is_alive(), "server thread did not stop"
+    with running_server("koopgraph-forms-browser-test-server", TOKENS=f"browsertest:{SECRET}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    """Headless Chromium with its own throwaway profile; no network besides the test server."""
-    profile = tempfile.mkdtemp(prefix="koopgraph-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    except WebDriverException as error:
-        shutil.rmtree(profile, ignore_errors=True)
-        pytest.skip(f"chromium does not start here: {error.msg}")
-    driver.set_page_load_timeout(TIMEOUT)
-    try:
+def browser():
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait(browser, condition):
-    return WebDriverWait(browser, TIMEOUT).until(condition)
-
-
-def console_errors(browser) -> list[str]:
-    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def messages(browser, dom_id: str) -> list[str]:
     """The messages next to a field, read in one go (the script replaces them while we look)."""
     return browser.execute_script(
         "return Array.from(document.querySelectorAll('#fehler-' + arguments[0] + ' li'), li => li.textContent)", dom_id)
-
-
-def screenshot(browser, name: str) -> Path:
-    """A full-page PNG: the window is made as tall as the page first."""
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(max(height, 900), 5000))
-    extra = browser.execute_script("return window.outerHeight - window.innerHeight")
-    browser.set_window_size(1280, min(max(height + extra, 900), 5000))
-    browser.execute_script("window.scrollTo(0, 0)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    assert browser.save_screenshot(str(path))
-    browser.set_window_size(1280, 900)
-    return path
 
 
 def pick(browser, input_id: str, typed: str, wanted: str) -> None:
@@ -176,7 +109,7 @@ def test_a_new_agreement_in_ostholstein_is_checked_while_typing_signed_in_saved_
     wait(browser, lambda b: "Alles in Ordnung" in status.text)
     assert browser.current_url == url  # checked in place
     assert "koop:region region:01055" in browser.find_element(By.CSS_SELECTOR, "#vorschau pre").get_attribute("textContent")
-    path = screenshot(browser, "erfassen")
+    path = screenshot(browser, max_height=5000, name="erfassen")
     assert path.stat().st_size > 10_000
 
     # Not signed in: saving starts with signing in, and the form comes back filled.
