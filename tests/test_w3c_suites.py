@@ -462,7 +462,7 @@ def _path(case: HttpCase, request: Request) -> str:
     return "/store" + path.removeprefix("/gsp")
 
 
-def _check_body(request: Request, response) -> None:
+def check_body(request: Request, response) -> None:
     media_type = response.mimetype
     assert media_type in _ALLOWED[request.expected_format], media_type
     if request.expected_format == "RDF":
@@ -498,7 +498,7 @@ def run_http_case(web: FlaskClient, case: HttpCase) -> None:
         if request.location:
             variables[request.location] = response.headers["Location"]
         if request.expected_format:
-            _check_body(request, response)
+            check_body(request, response)
         for name, value in request.response_headers.items():
             assert _normal(response.headers.get(name, "")) == _normal(value), (name, response.headers.get(name))
         if request.response_body is not None:
