@@ -2,17 +2,16 @@
 answers a federated join, and an endpoint not on the list is never
 contacted (a listener records every connection)."""
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from kgtree import write_tree
 from koopgraph import create_app, resources, serving
+from listener import Listener
 
 WDT = "http://www.wikidata.org/prop/direct/"
 PEER_DATA = {
@@ -47,41 +46,9 @@ def peer(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-class Listener:
-    """A TCP listener on loopback that counts connection attempts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.connections = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-
-    def _accept(self) -> None:
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.stop = True
-        self.thread.join(5)
-        self.sock.close()
-
-
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    watcher = Listener()
+    watcher = Listener("sparql")
     yield watcher
     watcher.close()
 

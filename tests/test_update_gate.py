@@ -4,14 +4,12 @@ be, and applied in one transaction only if it conforms. LOAD never reaches
 the network; graph management needs "verwalten"."""
 
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from listener import Listener
 from writeapp import ADMIN, WRITER, dump, make_app
 
 HERE = Path(__file__).parent / "shapes"
@@ -173,56 +171,21 @@ def test_an_explicit_write_to_a_graph_built_from_the_files_is_403(app, web):
 # ---------------------------------------------------------------- LOAD and SERVICE never leave the server
 
 
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts connections and stops by
-    itself after a few seconds."""
-
-    def __init__(self, lifetime: float = 3.0) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.deadline = time.monotonic() + lifetime
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            while not self.stopped.is_set() and time.monotonic() < self.deadline:
-                try:
-                    conn, _ = self.sock.accept()
-                except socket.timeout:
-                    continue
-                self.connections += 1
-                conn.close()
-        finally:
-            self.sock.close()
-
-    def stop(self) -> int:
-        time.sleep(0.2)  # time for a late connection to arrive
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        return self.connections
-
-
 def test_load_is_403_and_no_connection_reaches_a_local_listener(app, web):
-    listener = Listener()
-    url = f"http://127.0.0.1:{listener.port}/daten.ttl"
-    before = dump(app)
-    for text in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <urn:x:g>",
-                 f"INSERT DATA {{ <urn:x:s> <urn:x:p> 1 }} ; LOAD <{url}>"):
-        for secret in (WRITER, ADMIN):
-            response = update(web, text, secret=secret)
-            assert response.status_code == 403, text
-            error = response.get_json()["error"]
-            assert error["code"] == "load-forbidden" and error["message"].startswith("LOAD ist abgeschaltet")
-    response = update(web, f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}")
-    assert response.status_code == 403 and response.get_json()["error"]["code"] == "service-forbidden"
-    assert listener.stop() == 0
-    assert dump(app) == before
+    with Listener() as listener:
+        url = f"http://127.0.0.1:{listener.port}/daten.ttl"
+        before = dump(app)
+        for text in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <urn:x:g>",
+                     f"INSERT DATA {{ <urn:x:s> <urn:x:p> 1 }} ; LOAD <{url}>"):
+            for secret in (WRITER, ADMIN):
+                response = update(web, text, secret=secret)
+                assert response.status_code == 403, text
+                error = response.get_json()["error"]
+                assert error["code"] == "load-forbidden" and error["message"].startswith("LOAD ist abgeschaltet")
+        response = update(web, f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}")
+        assert response.status_code == 403 and response.get_json()["error"]["code"] == "service-forbidden"
+        assert listener.settle() == 0
+        assert dump(app) == before
 
 
 # ---------------------------------------------------------------- the update language

@@ -6,11 +6,9 @@ import json
 import os
 import re
 import selectors
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -79,43 +77,6 @@ def call(url: str, *, method: str = "GET", body: bytes | None = None, headers: d
             return Answer(response.status, dict(response.headers), response.read())
     except urllib.error.HTTPError as error:
         return Answer(error.code, dict(error.headers), error.read())
-
-
-class Listener:
-    """A TCP listener on loopback that counts every connection attempt."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.connections = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-
-    def _accept(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def settle(self) -> int:
-        """Connections seen after a moment for late ones to arrive."""
-        time.sleep(0.3)
-        return self.connections
-
-    def close(self) -> None:
-        self._stop = True
-        self.thread.join(5)
-        self.sock.close()
 
 
 # ---------------------------------------------------------------- a real `koopgraph serve`

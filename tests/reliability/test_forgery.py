@@ -9,8 +9,10 @@ import urllib.parse
 
 import pytest
 
+from listener import Listener
+
 from . import helpers
-from .helpers import ADMIN, WRITER, Listener
+from .helpers import ADMIN, WRITER
 
 TURTLE = {"Content-Type": "text/turtle"}
 
