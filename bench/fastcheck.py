@@ -32,8 +32,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from koopgraph import validation
-from koopgraph.validation import Change, Report, Result
+from koopgraph.domain import validation
+from koopgraph.domain.validation import Change, Report, Result
 
 
 @lru_cache(maxsize=8)

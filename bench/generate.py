@@ -675,7 +675,7 @@ def check(path: Path, fraction: float = 0.01, seed: int = 1, batch: int = 400) -
     sys.path.insert(0, str(REPO / "server"))
     import pyoxigraph as ox
 
-    from koopgraph import validation
+    from koopgraph.domain import validation
 
     started = time.perf_counter()
     s = context_store(path)

@@ -46,8 +46,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
-from koopgraph import bindtext  # noqa: E402
-from koopgraph import queries as kq  # noqa: E402
+from koopgraph.engine import binding  # noqa: E402
+from koopgraph.domain import questions as kq  # noqa: E402
 
 ID = "https://w3id.org/koopgraph/id/"
 G = ID + "graph/"
@@ -100,7 +100,7 @@ def peer_text(sparql: str, terms: dict) -> str:
     """The question's SPARQL with each parameter written in as an RDF term, exactly as
     Koopgraph runs it (koopgraph.bindtext, whose answers are tested to equal pyoxigraph's
     substitutions): the text the peers and Koopgraph's /sparql receive."""
-    return bindtext.bind_text(sparql, terms)
+    return binding.bind_text(sparql, terms)
 
 
 # ---------------------------------------------------------------- answers

@@ -61,18 +61,19 @@ def child(method: str, store: str, source: str) -> dict:
     """Runs in a fresh process; prints seconds, quads and this process's peak RSS."""
     import pyoxigraph as ox
 
-    from koopgraph import resources, store as kstore
+    from koopgraph import resources
+    from koopgraph.engine import store as kstore
 
     if method.startswith("koopgraph import rdf"):
         # `koopgraph import rdf` (koopgraph.bulk) into a store holding the project's files
         # (the checked import needs them as context); only the import is timed.
-        from koopgraph import bulk
+        from koopgraph.writes.imports import rdf as rdf_import
 
         s = kstore.open_store(store)
         kstore.build(s, store_path=Path(store))
         base = len(s)
         started = time.perf_counter()
-        bulk.run(s, Path(source), ox.RdfFormat.N_QUADS, "bench", "bench", check="--ohne-pruefung" not in method)
+        rdf_import.run(s, Path(source), ox.RdfFormat.N_QUADS, "bench", "bench", check="--ohne-pruefung" not in method)
         s.flush()
         seconds = time.perf_counter() - started
         return {"seconds": seconds, "quads": len(s) - base,
@@ -230,7 +231,7 @@ def bench_startup(labels: list[str], args, work: Path) -> dict:
 
 def bench_memory(label: str, args, work: Path) -> dict:
     import http_bench as hb
-    from koopgraph import queries as kq
+    from koopgraph.domain import questions as kq
 
     store = work / f"start-{label}"
     if not store.exists():

@@ -24,7 +24,8 @@ sys.path.insert(0, str(HERE.parent / "server"))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import remotekg  # noqa: E402
-from koopgraph import create_app, resources  # noqa: E402
+from koopgraph.web.app import create_app
+from koopgraph import resources  # noqa: E402
 
 WRITER = "bench-schreiben-0123456789abcdef"
 RECORD = (HERE.parent / "tests" / "shapes" / "valid" / "kooperation-ostholstein.ttl").read_bytes()

@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 import benchlib as b  # noqa: E402
 import http_bench as hb  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
-from koopgraph import queries as kq  # noqa: E402
+from koopgraph.domain import questions as kq  # noqa: E402
 
 BASE = "https://w3id.org/koopgraph/"
 JSON = ox.QueryResultsFormat.JSON
@@ -98,7 +98,7 @@ def engine(label: str, args, work: Path) -> list[dict]:
 
 
 def python_path(work: Path) -> dict:
-    from koopgraph import create_app
+    from koopgraph.web.app import create_app
 
     store_dir = work / "python-seed"
     b.koopgraph_store(store_dir, None)

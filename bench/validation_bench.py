@@ -47,7 +47,9 @@ from rdflib import Graph, URIRef  # noqa: E402
 
 import fastcheck  # noqa: E402
 import generate  # noqa: E402
-from koopgraph import resources, store as kstore, validation  # noqa: E402
+from koopgraph import resources
+from koopgraph.engine import store as kstore
+from koopgraph.domain import validation  # noqa: E402
 from koopgraph.sources import SHAPES_GRAPH  # noqa: E402
 
 try:

@@ -33,7 +33,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 import pyoxigraph  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from koopgraph import resources, store  # noqa: E402
+from koopgraph import resources
+from koopgraph.engine import store  # noqa: E402
 from koopgraph.sources import SHAPES_GRAPH  # noqa: E402
 
 
@@ -59,7 +60,7 @@ def kg_graph(kg: pyoxigraph.Store) -> Graph:
 def real_app():
     """The web app over the real packaged data in an in-memory store, built
     once per test run (read-only tests only: never write through it)."""
-    from koopgraph import create_app
+    from koopgraph.web.app import create_app
 
     return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
                        "BUILD_IF_EMPTY": True})

@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from koopgraph import store
+from koopgraph.engine import store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from koopgraph import resources, store as kgstore
-from koopgraph.remote import Endpoints, RemoteStore
+from koopgraph import resources
+from koopgraph.engine import store as kgstore
+from koopgraph.engine.remote import Endpoints, RemoteStore
 from koopgraph.sources import graph_sources
 
 REMOTE_BACKENDS = ("oxigraph-server", "virtuoso")

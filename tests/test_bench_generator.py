@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from koopgraph import validation
+from koopgraph.domain import validation
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")

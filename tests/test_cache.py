@@ -11,7 +11,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from koopgraph import CACHE_KEY, cache, imports, resources, store as kgstore, tabular
+from koopgraph.web.context import CACHE_KEY
+from koopgraph.web import cache
+from koopgraph.writes.imports import csv as csv_import
+from koopgraph import resources
+from koopgraph.engine import store as kgstore
+from koopgraph.domain import mappings
 from koopgraph.cli import koopgraph
 from writeapp import ADMIN, auth, make_app
 
@@ -145,8 +150,8 @@ def test_graph_store_writes_make_the_next_answer_fresh(app, web):
 def test_an_import_makes_the_next_answer_fresh(app, web):
     ask = "/queries/kooperation-und-bevoelkerung?land=02&format=csv"
     assert web.get(ask).data.count(b"\n") == 1 and web.get(ask).data.count(b"\n") == 1
-    mapping = tabular.load_mapping(tabular.mapping_path("gemeindeverzeichnis"))
-    imports.run(app.extensions["koopgraph.store"], mapping, MINI, "test")
+    mapping = mappings.load_mapping(mappings.mapping_path("gemeindeverzeichnis"))
+    csv_import.run(app.extensions["koopgraph.store"], mapping, MINI, "test")
     assert b"Hamburg" in web.get(ask).data
 
 
@@ -209,7 +214,7 @@ def test_an_answer_made_from_an_older_version_is_not_kept():
 
 def test_no_cache_option_and_setting_switch_the_cache_off(tmp_path, monkeypatch):
     assert make_app(CACHE=False).extensions[CACHE_KEY] is None
-    from koopgraph import serving
+    from koopgraph.web import serving
 
     seen = {}
     make_server = serving.make_server

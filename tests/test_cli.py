@@ -4,7 +4,8 @@ import pytest
 from click.testing import CliRunner
 
 from kgtree import EXPECTED_COUNTS, GRAPH, KG, PREFIXES, write_tree
-from koopgraph import __version__, store as kgstore
+from koopgraph.about import __version__
+from koopgraph.engine import store as kgstore
 from koopgraph.cli import koopgraph
 
 

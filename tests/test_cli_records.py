@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from koopgraph import create_app, resources
+from koopgraph.web.app import create_app
+from koopgraph import resources
 from koopgraph.cli import koopgraph
 
 HERE = Path(__file__).parent / "shapes"

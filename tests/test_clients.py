@@ -19,7 +19,9 @@ from SPARQLWrapper import CSV, JSON, POST, XML, SPARQLWrapper
 
 import sparqltree
 from kgtree import ID, KG
-from koopgraph import create_app, formats, serving
+from koopgraph.web.app import create_app
+from koopgraph.engine import formats
+from koopgraph.web import serving
 from koopgraph.config import load
 from sparqltree import COUNTS, LUEBECK_LABEL, SPARQL_PREFIXES
 

@@ -85,10 +85,10 @@ def test_non_settings_in_the_dict_pass_through_for_flask() -> None:
 
 
 def _readme_settings_table() -> set[str]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
     text = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)  # a "#" in code is no heading
     match = re.search(r"^#+ Einstellungen / Settings\n(.*?)(?=^#+ |\Z)", text, re.M | re.S)
-    assert match, "README.md has no section 'Einstellungen / Settings'"
+    assert match, "docs/settings.md has no section 'Einstellungen / Settings'"
     return set(re.findall(r"^\|\s*`?([A-Z_]+)`?\s*\|", match.group(1), re.M))
 
 

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 import sparqltree
-from koopgraph import create_app
+from koopgraph.web.app import create_app
 from koopgraph.errors import ApiError
 
 

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 import pytest
 
 from kgtree import write_tree
-from koopgraph import create_app, resources, serving
+from koopgraph.web.app import create_app
+from koopgraph import resources
+from koopgraph.web import serving
 from listener import Listener
 
 WDT = "http://www.wikidata.org/prop/direct/"

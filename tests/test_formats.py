@@ -4,9 +4,9 @@ types of the SPARQL 1.1 Protocol."""
 import pyoxigraph as ox
 import pytest
 
-from koopgraph import formats
+from koopgraph.engine import formats
 from koopgraph.errors import ApiError
-from koopgraph.formats import BOOLEAN, DATASET, GRAPH, SOLUTIONS, Negotiated, negotiate
+from koopgraph.engine.formats import BOOLEAN, DATASET, GRAPH, SOLUTIONS, Negotiated, negotiate
 
 JSON = Negotiated(ox.QueryResultsFormat.JSON, "application/sparql-results+json")
 XML = Negotiated(ox.QueryResultsFormat.XML, "application/sparql-results+xml")

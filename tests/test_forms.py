@@ -24,9 +24,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from koopgraph import forms, queries, resources, store as kgstore
-from koopgraph.forms_session import SESSION_COOKIE
-from koopgraph.validation import load_shapes
+from koopgraph.domain import forms, questions
+from koopgraph import resources
+from koopgraph.engine import store as kgstore
+from koopgraph.web.sessions import SESSION_COOKIE
+from koopgraph.domain.validation import load_shapes
 from writeapp import make_app
 
 SECRET = "fallbearbeitung-geheimnis-0123456789"
@@ -355,7 +357,7 @@ def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(web, app):
 def test_a_signed_in_submit_creates_the_record_and_lands_on_its_page(web, app):
     store = app.extensions["koopgraph.store"]
     answer = {r["ags"].value: r["vereinbarung"].value
-              for r in queries.run(store, queries.load_queries()["kooperation-nach-region"], {})}
+              for r in questions.run(store, questions.load_queries()["kooperation-nach-region"], {})}
     assert answer["01055"] == "keine-angaben"
     sign_in(web)
     response = post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
@@ -365,7 +367,7 @@ def test_a_signed_in_submit_creates_the_record_and_lands_on_its_page(web, app):
     submissions = web.get("/submissions").get_json()["submissions"]
     assert submissions[-1]["agent"] == "fallbearbeitung" and submissions[-1]["records"] == [NEW]
     answer = {r["ags"].value: r["vereinbarung"].value
-              for r in queries.run(store, queries.load_queries()["kooperation-nach-region"], {})}
+              for r in questions.run(store, questions.load_queries()["kooperation-nach-region"], {})}
     assert answer["01055"] == "ja"
     # the same slug again: refused at the slug field, nothing doubled
     again = post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})

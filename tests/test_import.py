@@ -13,7 +13,10 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from koopgraph import imports, queries, resources, store as kgstore, tabular
+from koopgraph.writes.imports import csv as csv_import
+from koopgraph.domain import questions, mappings
+from koopgraph import resources
+from koopgraph.engine import store as kgstore
 from koopgraph.cli import koopgraph
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,8 +25,8 @@ IMPORT_GRAPH = "https://w3id.org/koopgraph/id/graph/import/gemeindeverzeichnis"
 
 
 @pytest.fixture(scope="module")
-def mapping() -> tabular.TableMapping:
-    return tabular.load_mapping(tabular.mapping_path("gemeindeverzeichnis"))
+def mapping() -> mappings.TableMapping:
+    return mappings.load_mapping(mappings.mapping_path("gemeindeverzeichnis"))
 
 
 @pytest.fixture
@@ -40,7 +43,7 @@ def _graph(store, iri=IMPORT_GRAPH) -> Graph:
 
 
 def test_the_fixture_becomes_exactly_the_expected_triples(kg_store, mapping):
-    outcome = imports.run(kg_store, mapping, MINI, "test")
+    outcome = csv_import.run(kg_store, mapping, MINI, "test")
     assert (outcome.rows, outcome.skipped) == (3, (5,))
     expected = Graph().parse(FIXTURES / "gemeindeverzeichnis-mini.expected.ttl")
     got = _graph(kg_store)
@@ -49,25 +52,25 @@ def test_the_fixture_becomes_exactly_the_expected_triples(kg_store, mapping):
 
 
 def test_running_the_import_twice_changes_nothing(kg_store, mapping):
-    imports.run(kg_store, mapping, MINI, "test")
+    csv_import.run(kg_store, mapping, MINI, "test")
     before = kg_store.dump(format=ox.RdfFormat.N_QUADS)
-    outcome = imports.run(kg_store, mapping, MINI, "test")
+    outcome = csv_import.run(kg_store, mapping, MINI, "test")
     assert outcome.submission is None and outcome.added == outcome.removed == 0
     assert kg_store.dump(format=ox.RdfFormat.N_QUADS) == before
 
 
 def test_a_changed_file_replaces_only_what_changed(kg_store, mapping, tmp_path):
-    imports.run(kg_store, mapping, MINI, "test")
+    csv_import.run(kg_store, mapping, MINI, "test")
     changed = tmp_path / "gv.csv"
     changed.write_text(MINI.read_text(encoding="utf-8").replace(",1847253,", ",1850000,"), encoding="utf-8")
-    outcome = imports.run(kg_store, mapping, changed, "test")
+    outcome = csv_import.run(kg_store, mapping, changed, "test")
     assert (outcome.added, outcome.removed) == (1, 1)
     values = {int(o) for o in _graph(kg_store).objects(None, None) if str(o) in ("1847253", "1850000")}
     assert values == {1850000}
 
 
 def test_rows_the_graph_already_states_are_not_stated_twice(kg_store, mapping):
-    imports.run(kg_store, mapping, MINI, "test")
+    csv_import.run(kg_store, mapping, MINI, "test")
     norderstedt = ox.NamedNode("https://w3id.org/koopgraph/id/region/01060063")
     graphs = {q.graph_name.value for q in kg_store.quads_for_pattern(norderstedt, None, None, None)}
     assert graphs == {"https://w3id.org/koopgraph/id/graph/opendata"}
@@ -79,8 +82,8 @@ def test_a_broken_row_is_named_by_line_and_column_and_nothing_is_imported(kg_sto
     rows[3] = rows[3].replace("09184119,", "0918411X,", 1).replace(",17760,", ",viele,")
     broken.write_text("\n".join(rows) + "\n", encoding="utf-8")
     before = kg_store.dump(format=ox.RdfFormat.N_QUADS)
-    with pytest.raises(tabular.RowError) as error:
-        imports.run(kg_store, mapping, broken, "test")
+    with pytest.raises(mappings.RowError) as error:
+        csv_import.run(kg_store, mapping, broken, "test")
     assert [(line, column) for line, column, _ in error.value.problems] == [(4, "ags"), (4, "population")]
     assert "Zeile 4, Spalte ags" in error.value.de and "Zeile 4, Spalte population" in error.value.de
     assert kg_store.dump(format=ox.RdfFormat.N_QUADS) == before
@@ -94,25 +97,25 @@ def test_a_missing_column_is_named(kg_store, mapping, tmp_path):
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    with pytest.raises(tabular.MappingError) as error:
-        imports.run(kg_store, mapping, path, "test")
+    with pytest.raises(mappings.MappingError) as error:
+        csv_import.run(kg_store, mapping, path, "test")
     assert "population" in error.value.de
 
 
 def test_progress_is_reported_while_reading(kg_store, mapping):
     seen = []
-    imports.run(kg_store, mapping, MINI, "test", progress=seen.append)
+    csv_import.run(kg_store, mapping, MINI, "test", progress=seen.append)
     assert seen and seen[-1] == 3
 
 
 def test_join_questions_on_the_imported_fixture(kg_store, mapping):
-    imports.run(kg_store, mapping, MINI, "test")
-    catalogue = queries.load_queries()
-    sol = queries.run(kg_store, catalogue["kooperation-und-bevoelkerung"], {"land": "02"})
+    csv_import.run(kg_store, mapping, MINI, "test")
+    catalogue = questions.load_queries()
+    sol = questions.run(kg_store, catalogue["kooperation-und-bevoelkerung"], {"land": "02"})
     rows = [{v.value: row[v.value].value for v in sol.variables if row[v.value] is not None} for row in sol]
     assert [(r["ags"], r["name"], r["formaleKooperation"], r["einwohner"], r["einwohnerStichtag"], r["flaeche"])
             for r in rows] == [("02000", "Hamburg", "keine-angaben", "1847253", "2019-12-31", "755.09")]
-    sol = queries.run(kg_store, catalogue["kreise-ohne-formale-kooperation-betroffene"], {"land": "09"})
+    sol = questions.run(kg_store, catalogue["kreise-ohne-formale-kooperation-betroffene"], {"land": "09"})
     rows = [{v.value: row[v.value].value for v in sol.variables if row[v.value] is not None} for row in sol]
     assert [(r["ags"], r["gemeinden"], r.get("einwohner")) for r in rows] == [("09184", "1", None)]
 
@@ -141,8 +144,8 @@ def test_the_cli_names_a_broken_row_and_exits_2(tmp_path):
 
 def test_a_mapping_with_a_broken_header_stops_with_its_name(tmp_path):
     bad = tmp_path / "kaputt.rq"
-    shutil.copy(tabular.mapping_path("gemeindeverzeichnis"), bad)
+    shutil.copy(mappings.mapping_path("gemeindeverzeichnis"), bad)
     bad.write_text(bad.read_text(encoding="utf-8").replace("{type: ags", "{type: postleitzahl"), encoding="utf-8")
-    with pytest.raises(tabular.MappingError) as error:
-        tabular.load_mapping(bad)
+    with pytest.raises(mappings.MappingError) as error:
+        mappings.load_mapping(bad)
     assert "kaputt.rq" in error.value.de and "ags" in error.value.de

@@ -10,7 +10,8 @@ import csv
 import pytest
 
 import remotekg
-from koopgraph import queries, resources
+from koopgraph.domain import questions
+from koopgraph import resources
 from test_queries import KOOPERATION, ask
 
 with open(resources.root() / "data" / "opendata" / "regions-sh.csv", encoding="utf-8", newline="") as _f:
@@ -18,8 +19,8 @@ with open(resources.root() / "data" / "opendata" / "regions-sh.csv", encoding="u
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> dict[str, queries.NamedQuery]:
-    return queries.load_queries()
+def catalogue() -> dict[str, questions.NamedQuery]:
+    return questions.load_queries()
 
 
 @pytest.fixture(scope="module", params=remotekg.BACKENDS)

@@ -38,7 +38,9 @@ def test_wheel_ships_all_four_content_folders_under_koopgraph_resources(dists: d
     for folder in FOLDERS:
         assert any(n.startswith(f"koopgraph/resources/{folder}/") for n in names), folder
     assert "koopgraph/resources.py" in names
-    assert "koopgraph/cli.py" in names
+    assert "koopgraph/cli/__init__.py" in names
+    assert "koopgraph/web/templates/base.html" in names and "koopgraph/web/static/koopgraph.css" in names
+    assert "koopgraph/cli/record_templates/kooperation.ttl" in names
 
 
 def test_wheel_has_no_top_level_server_package(dists: dict[str, Path]) -> None:

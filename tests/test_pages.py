@@ -12,8 +12,10 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from koopgraph import pages, queries, store as kgstore
-from koopgraph.pages_examples import EXAMPLES
+from koopgraph.web import pages
+from koopgraph.domain import questions
+from koopgraph.engine import store as kgstore
+from koopgraph.domain.examples import EXAMPLES
 from realkg import ID, KOOP
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -47,7 +49,7 @@ def test_start_page_says_in_german_what_the_graph_is(client):
 
 def test_start_page_lists_every_named_question_with_title_description_and_link(client):
     page = html(client, "/")
-    catalogue = queries.load_queries()
+    catalogue = questions.load_queries()
     assert len(catalogue) >= 10
     for name, question in catalogue.items():
         assert question.title["de"] in page and question.description["de"][:60] in page
@@ -254,7 +256,7 @@ def test_the_map_table_gives_each_region_its_answer_and_links_its_page(client):
 @pytest.mark.parametrize("key, query, column", [("vereinbarung", "kooperation-nach-region", "vereinbarung"),
                                                 ("anschlussqualifikation", "anschlussqualifikation", "antwort")])
 def test_other_map_questions_show_the_answers_of_their_named_query(client, kg, key, query, column):
-    expected = {row["ags"].value: row[column].value for row in queries.run(kg, queries.load_queries()[query], {})}
+    expected = {row["ags"].value: row[column].value for row in questions.run(kg, questions.load_queries()[query], {})}
     page = html(client, f"/karte?frage={key}")
     assert map_regions(page) == expected
     assert len(re.findall(r'<pattern id="muster-\d"', page)) == 4

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import remotekg
-from koopgraph import queries
+from koopgraph.domain import questions
 
 NAMES = {
     "kooperation-nach-region", "kreise-ohne-formale-kooperation", "anschlussqualifikation", "zusatzleistungen",
@@ -16,8 +16,8 @@ NAMES = {
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> dict[str, queries.NamedQuery]:
-    return queries.load_queries()
+def catalogue() -> dict[str, questions.NamedQuery]:
+    return questions.load_queries()
 
 
 @pytest.fixture(scope="module", params=remotekg.BACKENDS)
@@ -32,7 +32,7 @@ def kg(request, kg):
 
 def ask(kg, catalogue, name: str, **params: str) -> list[dict[str, str]]:
     query = catalogue[name]
-    solutions = queries.run(kg, query, params)
+    solutions = questions.run(kg, query, params)
     names = [v.value for v in solutions.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
 
@@ -211,7 +211,7 @@ def test_questions_about_another_land_return_no_rows_for_schleswig_holstein(kg, 
 
 @pytest.mark.parametrize("value", ['01" } ; DROP ALL #', "0", "1", "17", "01\n", "x" * 500, "01 ", "<http://x>"])
 def test_a_land_value_that_is_not_a_state_key_is_refused(catalogue, value):
-    with pytest.raises(queries.ParameterError) as error:
+    with pytest.raises(questions.ParameterError) as error:
         catalogue["kooperation-nach-region"].bind({"land": value})
     assert "Landesschlüssel" in error.value.de and "state key" in error.value.en
 
@@ -223,27 +223,27 @@ def test_search_text_with_sparql_syntax_is_searched_for_literally(kg, catalogue,
 
 @pytest.mark.parametrize("value", ["", "a\nb", "x" * 101])
 def test_search_text_that_is_empty_overlong_or_has_control_characters_is_refused(catalogue, value):
-    with pytest.raises(queries.ParameterError):
+    with pytest.raises(questions.ParameterError):
         catalogue["region-suchen"].bind({"q": value})
 
 
 def test_a_required_parameter_that_is_missing_is_named_with_an_example(catalogue):
-    with pytest.raises(queries.ParameterError) as error:
+    with pytest.raises(questions.ParameterError) as error:
         catalogue["akteure"].bind({})
     assert error.value.name == "ags" and "01003" in error.value.de
 
 
 def test_an_unknown_parameter_is_refused(catalogue):
-    with pytest.raises(queries.ParameterError) as error:
+    with pytest.raises(questions.ParameterError) as error:
         catalogue["leitfragen"].bind({"land": "01"})
     assert error.value.name == "land"
 
 
 def test_an_iri_parameter_with_spaces_or_brackets_is_refused():
     for bad in ["http://x y", "http://x>", "ftp://x", "javascript:alert(1)"]:
-        with pytest.raises(queries.ParameterError):
-            queries.PARAM_TYPES["iri"].bind("p", bad)
-    assert queries.PARAM_TYPES["iri"].bind("p", "https://w3id.org/koopgraph/id/region/01062").value.endswith("01062")
+        with pytest.raises(questions.ParameterError):
+            questions.PARAM_TYPES["iri"].bind("p", bad)
+    assert questions.PARAM_TYPES["iri"].bind("p", "https://w3id.org/koopgraph/id/region/01062").value.endswith("01062")
 
 
 # ---------------------------------------------------------------- the loader fails loudly
@@ -274,7 +274,7 @@ GOOD_HEAD = """#+ title:
 def test_a_broken_query_file_stops_loading_and_names_file_and_reason(tmp_path: Path, text, reason):
     (tmp_path / "good.rq").write_text(GOOD_HEAD + "#+ columns: [x]\nSELECT ?x WHERE { ?x ?p ?o }\n")
     (tmp_path / "broken.rq").write_text(text)
-    with pytest.raises(queries.QueryDefinitionError) as error:
-        queries.load_queries(tmp_path)
+    with pytest.raises(questions.QueryDefinitionError) as error:
+        questions.load_queries(tmp_path)
     assert error.value.path.name == "broken.rq"
     assert "broken.rq" in str(error.value) and reason in str(error.value)

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from koopgraph.querytext import keywords
+from koopgraph.engine.sparqltext import keywords
 
 
 @pytest.mark.parametrize(

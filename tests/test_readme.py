@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from koopgraph.cli import koopgraph
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+REPO = Path(__file__).parent.parent
+# The README is the front door; its worked examples live in the manual (docs/).
+README = "\n".join(p.read_text(encoding="utf-8") for p in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))])
 PINNEBERG = "https://w3id.org/koopgraph/id/region/01056"
 
 

@@ -24,11 +24,14 @@ import pytest
 from click.testing import CliRunner
 
 import remotekg
-from koopgraph import create_app, queries, resources, store as kgstore
+from koopgraph.web.app import create_app
+from koopgraph.domain import questions
+from koopgraph import resources
+from koopgraph.engine import store as kgstore
 from koopgraph.cli import koopgraph
 from koopgraph.errors import BackendError
-from koopgraph.bindtext import BindError, bind_text
-from koopgraph.remote import GENID, VERSION_GRAPH, Endpoints, RemoteStore
+from koopgraph.engine.binding import BindError, bind_text
+from koopgraph.engine.remote import GENID, VERSION_GRAPH, Endpoints, RemoteStore
 
 SHAPES = Path(__file__).parent / "shapes"
 VALID = (SHAPES / "valid" / "kooperation-ostholstein.ttl").read_bytes()
@@ -40,7 +43,7 @@ CLI = [sys.executable, "-c", "from koopgraph.cli import main; main()"]
 # ---------------------------------------------------------------- parameters as terms in the text
 
 def test_every_named_question_answers_the_same_with_text_binding_as_with_engine_substitution(kg):
-    for name, question in queries.load_queries().items():
+    for name, question in questions.load_queries().items():
         terms = question.bind({p.name: p.example for p in question.params if p.example})
         bound = kgstore.query(kg, question.sparql, substitutions=terms).serialize(format=ox.QueryResultsFormat.CSV)
         written = kgstore.query(kg, bind_text(question.sparql, terms)).serialize(format=ox.QueryResultsFormat.CSV)
@@ -362,10 +365,10 @@ def test_with_the_engines_own_union_default_graph_every_question_answers_as_on_t
                           "REMOTE_UNION": "engine"} | remotekg.settings(base))
         store = app.extensions["koopgraph.store"]
         assert store.endpoints.union == "engine"
-        for name, question in queries.load_queries().items():
+        for name, question in questions.load_queries().items():
             raw = {p.name: p.example for p in question.params if p.example}
-            expected = _cells(queries.run(kg, question, raw).serialize(format=ox.QueryResultsFormat.CSV))
-            assert _cells(queries.run(store, question, raw).serialize(format=ox.QueryResultsFormat.CSV)) == expected, name
+            expected = _cells(questions.run(kg, question, raw).serialize(format=ox.QueryResultsFormat.CSV))
+            assert _cells(questions.run(store, question, raw).serialize(format=ox.QueryResultsFormat.CSV)) == expected, name
 
 
 def _cells(csv_bytes: bytes) -> list[tuple]:

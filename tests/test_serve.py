@@ -105,7 +105,8 @@ def test_sigterm_stops_the_server_cleanly(served) -> None:
 def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from koopgraph import cli, serving
+    from koopgraph import cli
+    from koopgraph.web import serving
 
     monkeypatch.delenv("KOOPGRAPH_CONFIG", raising=False)
     monkeypatch.setenv("KOOPGRAPH_RESOURCES", str(sparqltree.write(tmp_path / "resources")))
@@ -130,7 +131,9 @@ def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.Monke
 def test_serve_tokens_option_makes_the_server_accept_the_files_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from koopgraph import auth, cli, serving
+    from koopgraph.domain import access
+    from koopgraph import cli
+    from koopgraph.web import serving
 
     monkeypatch.delenv("KOOPGRAPH_CONFIG", raising=False)
     monkeypatch.delenv("KOOPGRAPH_TOKENS", raising=False)
@@ -146,7 +149,7 @@ def test_serve_tokens_option_makes_the_server_accept_the_files_tokens(tmp_path: 
     def spy(app, settings):
         known = app.extensions["koopgraph.tokens"]
         seen["names"] = [t.name for t in known]
-        seen["caller"] = auth.require(known, f"Bearer {secret}", auth.WRITE).name
+        seen["caller"] = access.require(known, f"Bearer {secret}", access.WRITE).name
         return make_server(app, settings)
 
     monkeypatch.setattr(serving, "make_server", spy)

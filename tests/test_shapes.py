@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from koopgraph import validation
+from koopgraph.domain import validation
 
 HERE = Path(__file__).parent / "shapes"
 VALID = sorted((HERE / "valid").glob("*.ttl"))

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 
 import sparqltree
 from kgtree import GRAPH, ID, KG
-from koopgraph import create_app
+from koopgraph.web.app import create_app
 from sparqltree import COUNTS, LUEBECK_LABEL, SPARQL_PREFIXES, UNION_DISTINCT_TRIPLES
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")

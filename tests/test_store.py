@@ -7,8 +7,9 @@ import pyoxigraph as ox
 import pytest
 
 from kgtree import EXPECTED_COUNTS, GRAPH, ID, KG, PREFIXES, write_tree
-from koopgraph import sources, store as kgstore
-from koopgraph.store import SourceError, StoreBusyError
+from koopgraph import sources
+from koopgraph.engine import store as kgstore
+from koopgraph.engine.store import SourceError, StoreBusyError
 
 OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 SH_NODE_SHAPE = "http://www.w3.org/ns/shacl#NodeShape"

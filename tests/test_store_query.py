@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 
 from kgtree import GRAPH, ID, KG
-from koopgraph import store as kgstore
-from koopgraph.store import InvalidIriError, QueryNotSupportedError, QuerySyntaxError
+from koopgraph.engine import store as kgstore
+from koopgraph.engine.store import InvalidIriError, QueryNotSupportedError, QuerySyntaxError
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

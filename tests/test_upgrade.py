@@ -8,7 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kgtree import EXPECTED_COUNTS, FILES, GRAPH, write_tree
-from koopgraph import create_app, store
+from koopgraph.web.app import create_app
+from koopgraph.engine import store
 
 SUBMISSION = GRAPH + "submission/2026-11-26-0001"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from koopgraph import validation
+from koopgraph.domain import validation
 
 FIXTURES = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
 

@@ -15,7 +15,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from koopgraph import STORE_KEY, create_app, store as kgstore
+from koopgraph.web.context import STORE_KEY
+from koopgraph.web.app import create_app
+from koopgraph.engine import store as kgstore
 
 SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "w3c-sparql11" / "protocol"
 if not (SUITE / "manifest.ttl").is_file():

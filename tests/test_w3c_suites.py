@@ -42,7 +42,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from werkzeug.datastructures import MultiDict
 
-from koopgraph import create_app, querytext
+from koopgraph.web.app import create_app
+from koopgraph.engine import sparqltext
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "w3c-sparql11"
@@ -304,7 +305,7 @@ _ORDER_BY = re.compile(r"ORDER\s+BY", re.IGNORECASE)
 
 def _ask(web: FlaskClient, case: QueryCase, text: str):
     params = [("query", f"BASE <{iri(case.query)}>\n{text}")]
-    if "FROM" not in querytext.keywords(text):
+    if "FROM" not in sparqltext.keywords(text):
         defaults = [iri(f) for f in case.data] or [EMPTY_GRAPH]
         params += [("default-graph-uri", g) for g in defaults]
         params += [("named-graph-uri", iri(f)) for f in case.graph_data]

@@ -4,7 +4,8 @@ headers that carry them."""
 
 import pyoxigraph
 
-from koopgraph import create_app, resources
+from koopgraph.web.app import create_app
+from koopgraph import resources
 
 WRITER, ADMIN = "schreiberin-geheimnis-0123456789", "verwalter-geheimnis-0123456789"
 TOKENS = f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"

@@ -46,7 +46,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import KoopgraphError
+from koopgraph.errors import KoopgraphError
 
 ENV_PREFIX = "KOOPGRAPH_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"

@@ -9,7 +9,7 @@ import os
 from importlib import resources as _importlib_resources
 from pathlib import Path
 
-from .errors import KoopgraphError
+from koopgraph.errors import KoopgraphError
 
 ENV_VAR = "KOOPGRAPH_RESOURCES"
 FOLDERS = ("ontology", "data", "shapes", "queries")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import KoopgraphError
+from koopgraph.errors import KoopgraphError
 
 BASE = "https://w3id.org/koopgraph/"
 ONTOLOGY_NS = BASE + "ontology#"

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from koopgraph import create_app, resources, serving
+from koopgraph.web.app import create_app
+from koopgraph import resources
+from koopgraph.web import serving
 from koopgraph.config import load
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")

@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from koopgraph import create_app, resources, serving
+from koopgraph.web.app import create_app
+from koopgraph import resources
+from koopgraph.web import serving
 
 CLI = [sys.executable, "-c", "from koopgraph.cli import main; main()"]
 WRITER = "schreiberin-geheimnis-0123456789"

@@ -17,13 +17,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from koopgraph import imports, store as kgstore, tabular
+from koopgraph.writes.imports import csv as csv_import
+from koopgraph.engine import store as kgstore
+from koopgraph.domain import mappings
 
 from . import helpers
 from .helpers import ADMIN, CLI, WRITER, Served, call
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "opendata" / "municipalities-de.csv"
-IMPORT_GRAPH = ox.NamedNode(imports.IMPORT_PREFIX + "gemeindeverzeichnis")
+IMPORT_GRAPH = ox.NamedNode(csv_import.IMPORT_PREFIX + "gemeindeverzeichnis")
 LOG = ox.NamedNode("https://w3id.org/koopgraph/id/graph/einreichungen")
 CHECKSUM = ox.NamedNode("https://w3id.org/koopgraph/ontology#pruefsumme")
 ROWS = 400
@@ -107,7 +109,8 @@ def _import(store: Path, csv_path: Path, *, wrapper: Path | None = None, kill_at
 # are atomic: one statement, or the whole extend).
 KILLER = '''
 import os, signal
-from koopgraph import cli, records
+import koopgraph.cli.commands as cli
+from koopgraph.writes import records
 where, _, nth = os.environ["KILL_AT"].partition(":")
 count = [0]
 
@@ -144,8 +147,8 @@ def imported(built_template: Path, tmp_path_factory: pytest.TempPathFactory):
     assert _import(with_v1, v1).returncode == 0
     expected_store = tmp / "expected"
     shutil.copytree(with_v1, expected_store)
-    mapping = tabular.load_mapping(tabular.mapping_path("gemeindeverzeichnis"))
-    with_store(expected_store, lambda store: imports.run(store, mapping, v2, "test") and None)
+    mapping = mappings.load_mapping(mappings.mapping_path("gemeindeverzeichnis"))
+    with_store(expected_store, lambda store: csv_import.run(store, mapping, v2, "test") and None)
     expected, logged = _state(expected_store, v2)
     assert logged == 1 and len(expected) > 1000
     return with_v1, v1, v2, expected

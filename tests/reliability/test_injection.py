@@ -6,7 +6,8 @@ never a changed query."""
 import pyoxigraph as ox
 import pytest
 
-from koopgraph import queries, store as kgstore
+from koopgraph.domain import questions
+from koopgraph.engine import store as kgstore
 
 from . import helpers
 
@@ -25,8 +26,8 @@ def served():
     return application, application.test_client()
 
 
-def catalogue() -> list[tuple[queries.NamedQuery, queries.Param]]:
-    return [(q, p) for q in queries.load_queries().values() for p in q.params]
+def catalogue() -> list[tuple[questions.NamedQuery, questions.Param]]:
+    return [(q, p) for q in questions.load_queries().values() for p in q.params]
 
 
 @pytest.mark.parametrize(("question", "param"), catalogue(), ids=lambda v: getattr(v, "name", ""))

@@ -129,7 +129,7 @@ def five_rows():
 
 
 def direct(text: str, media_type: str) -> bytes:
-    from koopgraph import formats
+    from koopgraph.engine import formats
 
     row = next(r for r in formats.TABLE if r.media_type == media_type)
     return ox.Store().query(text).serialize(format=row.format)
@@ -172,7 +172,7 @@ def test_answers_are_the_bytes_the_engine_writes(client, real_app, media_type):
             "ORDER BY ?s ?label")
     answer = client.get("/sparql", query_string={"query": text}, headers={"Accept": media_type})
     store = real_app.extensions["koopgraph.store"]
-    from koopgraph import formats, store as kgstore
+    from koopgraph.engine import formats, store as kgstore
 
     row = next(r for r in formats.TABLE if r.media_type == media_type)
     assert answer.status_code == 200
@@ -261,7 +261,7 @@ def test_sigterm_ends_the_server_at_once_even_while_an_overdue_query_runs(built_
 
 def test_the_gate_hands_back_results_and_errors_and_counts_overdue_work_until_it_ends():
     from koopgraph.errors import ApiError
-    from koopgraph.limits import QueryGate
+    from koopgraph.engine.limits import QueryGate
 
     gate = QueryGate(slots=1, timeout=0.2)
     assert gate.run(lambda job: 42) == 42

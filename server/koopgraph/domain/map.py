@@ -1,0 +1,156 @@
+"""The map of Schleswig-Holstein's Kreise as server-rendered SVG.
+
+A choropleth needs no JavaScript library: the 15 polygons are projected once
+and coloured per answer. Every category also has a hatch or dot pattern and
+a text label, so the map can be read without telling colours apart.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from koopgraph import resources
+
+ATTRIBUTION = "© GeoBasis-DE / BKG 2020 (Daten verändert)"
+ATTRIBUTION_URL = "https://www.bkg.bund.de"
+WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Category:
+    """One legend entry: the answer value, its label and how it is drawn."""
+
+    value: str
+    label_de: str
+    label_en: str
+    colour: str
+    pattern: str  # "solid" | "hatch" | "dots" | "cross"
+    mark: str  # a one- or two-letter mark drawn on each region
+
+
+# The first question: formal cooperation (kooperation-nach-region.formaleKooperation).
+FORMALE_KOOPERATION = (
+    Category("ja", "formale Kooperation", "formal cooperation", "#1b7837", "solid", "J"),
+    Category("nein", "keine formale Kooperation", "no formal cooperation", "#c51b7d", "hatch", "N"),
+    Category("keine-angaben", "keine Angaben", "not reported", "#bdbdbd", "dots", "?"),
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    ags: str
+    name: str
+    path: str  # SVG path data in map coordinates
+    label_at: tuple[float, float]
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+def _area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """Signed area and centroid of a ring (shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    area /= 2
+    if area == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return area, cx / (6 * area), cy / (6 * area)
+
+
+@cache
+def regions(path: Path | None = None) -> tuple[tuple[Region, ...], float]:
+    """The projected regions and the map height for WIDTH.
+
+    An equirectangular projection scaled by cos(latitude) is exact enough
+    for an area the size of one Land and keeps the code free of GIS
+    dependencies.
+    """
+    path = path or resources.root() / "data" / "geo" / "kreise-sh.geojson"
+    features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+    points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
+    lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)
+    lat0, lat1 = min(p[1] for p in points), max(p[1] for p in points)
+    kx = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = (WIDTH - 20) / ((lon1 - lon0) * kx)
+    height = (lat1 - lat0) * scale + 20
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return 10 + (lon - lon0) * kx * scale, 10 + (lat1 - lat) * scale
+
+    out = []
+    for feature in sorted(features, key=lambda f: f["properties"]["ags"]):
+        rings = _rings(feature["geometry"])
+        d = " ".join(
+            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*p) for p in ring)) + " Z" for ring in rings
+        )
+        _, cx, cy = max((_area_centroid(r) for r in rings), key=lambda a: abs(a[0]))
+        props = feature["properties"]
+        out.append(Region(props["ags"], props["name"], d, xy(cx, cy)))
+    return tuple(out), height
+
+
+def _pattern_defs(categories: tuple[Category, ...]) -> str:
+    defs = []
+    for i, c in enumerate(categories):
+        pid = f"muster-{i}"
+        if c.pattern == "hatch":
+            body = f'<rect width="8" height="8" fill="{c.colour}"/><path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>'
+        elif c.pattern == "dots":
+            body = f'<rect width="8" height="8" fill="{c.colour}"/><circle cx="4" cy="4" r="1.6" fill="#333"/>'
+        elif c.pattern == "cross":
+            body = f'<rect width="8" height="8" fill="{c.colour}"/><path d="M0,0 L8,8 M8,0 L0,8" stroke="#fff" stroke-width="1.2"/>'
+        else:
+            body = f'<rect width="8" height="8" fill="{c.colour}"/>'
+        defs.append(f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">{body}</pattern>')
+    return "<defs>" + "".join(defs) + "</defs>"
+
+
+def render(answers: dict[str, str], categories: tuple[Category, ...] = FORMALE_KOOPERATION,
+           title: str = "Formale Kooperation", lang: str = "de") -> str:
+    """An SVG map: each region filled and marked by its answer's category,
+    with names, a legend in the chosen language and the BKG attribution."""
+    shapes, height = regions()
+    index = {c.value: i for i, c in enumerate(categories)}
+    legend_y = height + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {legend_y + 30 * len(categories) + 40:.0f}" '
+        f'role="img" aria-labelledby="karte-titel" class="karte">',
+        f'<title id="karte-titel">{escape(title)}</title>',
+        _pattern_defs(categories),
+    ]
+    for region in shapes:
+        value = answers.get(region.ags, "keine-angaben")
+        i = index.get(value, index.get("keine-angaben", 0))
+        category = categories[i]
+        label = category.label_de if lang == "de" else category.label_en
+        parts.append(
+            f'<g class="region" data-ags="{region.ags}" data-wert="{escape(value)}">'
+            f'<title>{escape(region.name)}: {escape(label)}</title>'
+            f'<path d="{region.path}" fill="url(#muster-{i})" stroke="#222" stroke-width="0.8"/>'
+            f'<text x="{region.label_at[0]:.1f}" y="{region.label_at[1]:.1f}" class="marke" text-anchor="middle" '
+            f'font-size="11" font-weight="bold" paint-order="stroke" stroke="#fff" stroke-width="3">'
+            f'{escape(category.mark)}</text></g>'
+        )
+    for i, c in enumerate(categories):
+        y = legend_y + 30 * i
+        label = c.label_de if lang == "de" else c.label_en
+        parts.append(
+            f'<g class="legende" data-wert="{escape(c.value)}"><rect x="10" y="{y:.0f}" width="24" height="20" '
+            f'fill="url(#muster-{i})" stroke="#222"/><text x="44" y="{y + 15:.0f}" font-size="14">'
+            f'{escape(c.mark)} = {escape(label)}</text></g>'
+        )
+    parts.append(
+        f'<a href="{ATTRIBUTION_URL}"><text x="10" y="{legend_y + 30 * len(categories) + 25:.0f}" font-size="12">'
+        f'{escape(ATTRIBUTION)}</text></a></svg>'
+    )
+    return "".join(parts)

@@ -1,0 +1,79 @@
+"""/void and /catalog: the dataset described in DCAT-AP.de and VoID.
+
+The hand-written part (title, licence, publisher, sources) lives in
+data/katalog.ttl, like every other fact; this module adds what only the
+running store knows (sizes, endpoint, where resources live) and serves both
+in the format the client asks for.
+"""
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from koopgraph.web import cors
+from koopgraph.web.context import current_store
+from koopgraph.engine import formats, store as kgstore
+from koopgraph.errors import ApiError
+from koopgraph.sources import GRAPH, ID, KATALOG_GRAPH
+
+bp = Blueprint("void", __name__)
+
+DATASET = ox.NamedNode(ID + "dataset/koopgraph")
+EXAMPLES = ("region/01062", "kooperation/dithmarschen-kooperationsvereinbarung", "organisation/frauenhaus-kreis-ploen")
+VOCABULARIES = ("https://w3id.org/koopgraph/ontology#", "http://www.w3.org/2004/02/skos/core#",
+                "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#", "http://purl.org/dc/terms/")
+VOID, DCAT, DCT = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "koop": "https://w3id.org/koopgraph/ontology#", "graph": GRAPH}
+
+_KATALOG = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{KATALOG_GRAPH}> {{ ?s ?p ?o }} }}"
+_SIZES = f"""SELECT ?entities ?classes WHERE {{
+  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ ?e ?p ?o FILTER (STRSTARTS(STR(?e), "{ID}")) }} }}
+  {{ SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE {{ ?x a ?c }} }}
+}}"""
+
+
+def _n(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+
+
+def _statistics(store: ox.Store, endpoint: ox.NamedNode) -> list[ox.Triple]:
+    """What only the running store knows: sizes, subsets, endpoint, examples."""
+    sizes = next(iter(kgstore.query(store, _SIZES)))
+    v = lambda name: ox.NamedNode(VOID + name)  # noqa: E731
+    triples = [
+        ox.Triple(DATASET, RDF_TYPE, v("Dataset")),
+        ox.Triple(DATASET, v("sparqlEndpoint"), endpoint),
+        ox.Triple(DATASET, v("uriSpace"), ox.Literal(ID)),
+        ox.Triple(DATASET, v("triples"), _n(kgstore.triple_count(store))),
+        ox.Triple(DATASET, v("entities"), _n(int(sizes["entities"].value))),
+        ox.Triple(DATASET, v("classes"), _n(int(sizes["classes"].value))),
+    ]
+    triples += [ox.Triple(DATASET, v("vocabulary"), ox.NamedNode(iri)) for iri in VOCABULARIES]
+    triples += [ox.Triple(DATASET, v("exampleResource"), ox.NamedNode(ID + key)) for key in EXAMPLES]
+    for graph, n in kgstore.graph_counts(store):
+        if graph.startswith(GRAPH):
+            subset = ox.NamedNode(graph)
+            triples += [ox.Triple(DATASET, v("subset"), subset), ox.Triple(subset, RDF_TYPE, v("Dataset")),
+                        ox.Triple(subset, v("triples"), _n(n))]
+    return triples
+
+
+def _endpoint() -> ox.NamedNode:
+    try:
+        return ox.NamedNode(request.host_url + "sparql")
+    except ValueError as error:
+        raise ApiError(400, "Ungültiger Host-Header.", "Invalid Host header.", "invalid-host") from error
+
+
+@bp.route("/void")
+@bp.route("/catalog")
+@cors.read_endpoint
+def void() -> Response:
+    """The catalogue and dataset description (DCAT-AP.de with VoID
+    statistics) as Turtle, or N-Triples, JSON-LD, RDF/XML on request."""
+    store = current_store()
+    triples = list(kgstore.query(store, _KATALOG)) + _statistics(store, _endpoint())
+    chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
+    body = formats.serialize_triples(triples, chosen, PREFIXES)
+    return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})

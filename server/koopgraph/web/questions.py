@@ -1,0 +1,116 @@
+"""Blueprint: the named questions (/queries) and the OpenAPI description.
+
+A question is answered like a SPARQL query (same formats, same engine
+serializers), but its parameters are typed and checked first, so a user
+gets a clear 400 instead of an empty or surprising answer.
+"""
+
+from functools import cache as memoize
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from koopgraph.web import cache, cors
+from koopgraph.web.context import current_store
+from koopgraph.engine import formats, limits, store as kgstore
+from koopgraph.domain import openapi, questions
+from koopgraph.errors import ApiError
+
+bp = Blueprint("api", __name__)
+
+RESERVED = {"format", "lang"}  # query-string names that are not parameters
+
+
+@memoize
+def _catalogue(folder: str) -> dict[str, questions.NamedQuery]:
+    return questions.load_queries(None if folder == "-" else folder)
+
+
+def catalogue() -> dict[str, questions.NamedQuery]:
+    """The app's named questions, loaded (and checked) once per folder."""
+    root = current_app.config.get("RESOURCES")
+    return _catalogue(str(Path(root) / "queries") if root else "-")
+
+
+def _wants_html() -> bool:
+    if request.args.get("format"):
+        return request.args["format"] == "html"
+    best = request.accept_mimetypes.best_match(["application/json", "application/sparql-results+json", "text/html"])
+    return best == "text/html"
+
+
+def _lang() -> str:
+    return "en" if request.args.get("lang") == "en" or request.cookies.get("lang") == "en" else "de"
+
+
+@bp.route("/queries")
+@cors.read_endpoint
+def index() -> Response | str:
+    """The catalogue: every question with title, description and parameters."""
+    items = [_describe(q) for q in catalogue().values()]
+    if _wants_html():
+        return render_template("fragen/liste.html", fragen=items, lang=_lang())
+    return jsonify({"queries": items})
+
+
+@bp.route("/queries/<name>")
+@cors.read_endpoint
+def answer(name: str) -> Response | str:
+    """One question, answered with the parameters from the query string."""
+    query = _find(name)
+    raw = {k: v for k, v in request.args.items() if k not in RESERVED}
+    try:
+        terms = query.bind(raw)
+    except questions.ParameterError as error:
+        raise ApiError(400, error.de, error.en, "invalid-parameter", details={"parameter": error.name}) from error
+    if _wants_html():
+        solutions = limits.parse_tsv(_evaluate(query, terms, ox.QueryResultsFormat.TSV))
+        rows = [[("" if term is None else term.value) for term in row] for row in solutions]
+        columns = [v.value for v in solutions.variables]
+        return render_template("fragen/antwort.html", frage=_describe(query), columns=columns, rows=rows,
+                               params=raw, lang=_lang())
+    chosen = formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS, request.args.getlist("format"))
+    key = ("queries", query.name, tuple(sorted((k, str(v)) for k, v in terms.items())), chosen.media_type)
+    return cache.respond(key, lambda: cache.Answer(_evaluate(query, terms, chosen.format), chosen.media_type))
+
+
+def _evaluate(query: questions.NamedQuery, terms: dict, fmt) -> bytes:
+    """The question's answer written by the engine, within the app's query
+    limits (time, concurrent queries, rows), like any query at /sparql."""
+    store, limit = current_store(), current_app.config["MAX_RESULT_ROWS"]
+
+    def work(job: limits.Job) -> bytes:
+        return limits.write(lambda: kgstore.query(store, query.sparql, substitutions=terms), fmt, limit, job)
+
+    return current_app.extensions["koopgraph.queries"].run(work)
+
+
+@bp.route("/openapi.json")
+@cors.read_endpoint
+def openapi_json() -> Response:
+    return jsonify(openapi.describe(catalogue()))
+
+
+def _find(name: str) -> questions.NamedQuery:
+    query = catalogue().get(name)
+    if query is None:
+        known = ", ".join(catalogue())
+        raise ApiError(404, f"Die Frage „{name}“ gibt es nicht. Vorhanden: {known}",
+                       f"There is no question '{name}'. Available: {known}", "unknown-query")
+    return query
+
+
+def _describe(query: questions.NamedQuery) -> dict:
+    return {
+        "name": query.name,
+        "title": dict(query.title),
+        "description": dict(query.description),
+        "columns": list(query.columns),
+        "url": f"/queries/{query.name}",
+        "params": [
+            {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "example": p.example,
+             "pattern": questions.PARAM_TYPES[p.type].pattern, "description": dict(p.description)}
+            for p in query.params
+        ],
+    }

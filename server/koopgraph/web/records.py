@@ -1,0 +1,153 @@
+"""Blueprint: checking and writing records over HTTP.
+
+/validate checks RDF in the context of the graph and stores nothing;
+/records adds, replaces and deletes records through the same SHACL gate, for
+holders of a write token; /submissions lists every write and lets an
+administrator revert one. Every request reads top-down: size and type →
+parse → gate → answer.
+"""
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from koopgraph.domain import access
+from koopgraph.web.context import current_store
+from koopgraph.engine import rdf_input
+from koopgraph.writes import records
+from koopgraph.errors import ApiError
+from koopgraph.sources import ID
+from koopgraph.domain.validation import Change, Report, check_change, load_shapes
+
+bp = Blueprint("records", __name__)
+
+
+def _shapes():
+    return load_shapes(current_app.config.get("RESOURCES"))
+
+
+def _tokens() -> list[access.Token]:
+    return current_app.extensions["koopgraph.tokens"]
+
+
+def _caller(right: str) -> str:
+    return access.require(_tokens(), request.headers.get("Authorization"), right).name
+
+
+def _parsed_body() -> rdf_input.Parsed:
+    """The request body as RDF; the size limit was enforced while reading."""
+    try:
+        fmt = rdf_input.format_for_media_type(request.content_type)
+        return rdf_input.parse(request.get_data(), fmt, "Anfragekörper")
+    except rdf_input.UnsupportedFormatError as error:
+        raise ApiError(415, error.de, error.en, "unsupported-media-type") from error
+    except rdf_input.RdfSyntaxError as error:
+        raise ApiError(400, error.de, error.en, "rdf-syntax",
+                       details={"line": error.line, "column": error.column}) from error
+
+
+def _result_json(r) -> dict:
+    return {"focusNode": r.focus_node, "path": r.path, "value": r.value, "severity": r.severity,
+            "message": r.message("de"), "message_en": r.message("en"), "sourceShape": r.source_shape,
+            "constraint": r.component}
+
+
+def _report_json(report: Report) -> dict:
+    return {"conforms": report.conforms, "results": [_result_json(r) for r in report.results]}
+
+
+def _as_candidate(parsed: rdf_input.Parsed) -> Change:
+    """Check a file as it would be stored: its records replace what the graph
+    says about the same IRIs, new IRIs are simply added."""
+    store = current_store()
+    old = tuple(q.triple for iri in records.records_of(parsed.triples)
+                for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None))
+    return Change(inserts=parsed.triples, deletes=old)
+
+
+@bp.post("/validate")
+def validate() -> Response:
+    """SHACL report for the body, in the context of the graph; stores nothing."""
+    report = check_change(current_store(), _as_candidate(_parsed_body()), _shapes())
+    if request.accept_mimetypes.best_match(["application/json", "text/turtle"]) == "text/turtle":
+        return Response(report.shacl_graph().serialize(format="turtle"), content_type="text/turtle; charset=utf-8")
+    return jsonify(_report_json(report))
+
+
+def _failed(error: records.RecordError) -> ApiError:
+    details = {"iris": error.iris} if error.iris else {}
+    if error.report is not None:
+        details |= _report_json(error.report)
+    return ApiError(error.status, error.de, error.en, error.code, details=details)
+
+
+def _record_iri(key: str) -> str:
+    """The IRI a /records/<key> URL names: the key is the IRI's path below
+    …/id/, written with or without its leading "id/" (as in the Location
+    header of a new record). A key that makes no IRI is a 400, not a crash."""
+    iri = ID + key.removeprefix("id/")
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ApiError(400, f"„{key[:80]}“ ergibt keine gültige IRI: {error}", f"'{key[:80]}' makes no valid IRI: {error}",
+                       "invalid-record-iri") from error
+    return iri
+
+
+def _written(submission: records.Submission, status: int) -> Response:
+    response = jsonify({"submission": submission.id, "graph": submission.graph, "operation": submission.operation,
+                        "records": list(submission.records)})
+    response.status_code = status
+    if status == 201 and submission.records:
+        response.headers["Location"] = "/id/" + submission.records[0].removeprefix(ID)
+    return response
+
+
+@bp.post("/records")
+def create() -> Response:
+    who = _caller(access.WRITE)
+    parsed = _parsed_body()
+    try:
+        submission = records.insert(current_store(), parsed.triples, who, _shapes(),
+                                    body=request.get_data(), media_type=request.mimetype)
+    except records.RecordError as error:
+        raise _failed(error) from error
+    return _written(submission, 201)
+
+
+@bp.put("/records/<path:key>")
+def replace(key: str) -> Response:
+    who = _caller(access.WRITE)
+    parsed = _parsed_body()
+    try:
+        submission = records.replace(current_store(), _record_iri(key), parsed.triples, who, _shapes(),
+                                     body=request.get_data(), media_type=request.mimetype)
+    except records.RecordError as error:
+        raise _failed(error) from error
+    return _written(submission, 200)
+
+
+@bp.delete("/records/<path:key>")
+def remove(key: str) -> Response:
+    who = _caller(access.WRITE)
+    try:
+        submission = records.delete(current_store(), _record_iri(key), who, _shapes())
+    except records.RecordError as error:
+        raise _failed(error) from error
+    return _written(submission, 200)
+
+
+@bp.get("/submissions")
+def listing() -> Response:
+    return jsonify({"submissions": [
+        {"id": s.id, "graph": s.graph, "operation": s.operation, "agent": s.agent, "time": s.time,
+         "records": list(s.records), "reverted": s.reverted} for s in records.submissions(current_store())]})
+
+
+@bp.post("/submissions/<sid>/revert")
+def revert(sid: str) -> Response:
+    who = _caller(access.ADMIN)
+    try:
+        submission = records.revert(current_store(), sid, who, _shapes())
+    except records.RecordError as error:
+        raise _failed(error) from error
+    return _written(submission, 200)

@@ -1,0 +1,305 @@
+"""Blueprint /sparql: the SPARQL 1.1 Protocol.
+
+The view reads the operation from the request, runs a query with
+store.query, negotiates the format with the result's kind and lets
+pyoxigraph write the answer. Everything the client got wrong becomes an
+ApiError with the status the protocol asks for. Updates go to update.py:
+with a token, through the SHACL gate, in one transaction.
+
+A query runs through the app's QueryGate (limits.py): in a worker thread
+with one of MAX_CONCURRENT_QUERIES slots, answered within QUERY_TIMEOUT,
+with at most MAX_RESULT_ROWS rows; text the engine could not survive is
+refused before it gets there.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, copy_current_request_context, current_app, jsonify, request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from koopgraph.web import cache, cors, pages, records as record_views, request_log
+from koopgraph.web.context import current_store
+from koopgraph.engine import federation, formats, limits, sparqltext, store as kgstore
+from koopgraph.writes import records, update
+from koopgraph.domain import service_description
+from koopgraph.errors import ApiError
+from koopgraph.sources import BASE
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+_UTF8 = {"utf-8", "utf8", "us-ascii"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the client asked for: a query (None: describe the service), the
+    protocol dataset (None: the endpoint's default) and ?format= names."""
+
+    query: str | None
+    default_graphs: list[str] | None
+    named_graphs: list[str] | None
+    format_names: list[str]
+    update: str | None = None
+    using_graphs: tuple[str, ...] = ()
+    using_named_graphs: tuple[str, ...] = ()
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@cors.read_endpoint
+def endpoint() -> Response:
+    """Query via GET or POST; a GET without query describes the service."""
+    operation = _read_operation()
+    if operation.update is not None:
+        request_log.note_query(operation.update)
+        limits.check_sparql_text(operation.update, max_tokens=None)  # INSERT DATA may be long; never deep
+        return _update(operation)
+    if operation.query is None:
+        return _service_description(operation)
+    request_log.note_query(operation.query)
+    _check_service(operation.query, limits.check_sparql_text(operation.query))
+    if _wants_html_page(operation):
+        return _results_page(operation)
+    key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
+           current_app.config["STRICT_DATASET"], request.headers.get("Accept"), tuple(operation.format_names))
+    return cache.respond(key, lambda: _evaluated(operation), cacheable=cache.cacheable(operation.query))
+
+
+def _evaluated(operation: Operation) -> cache.Answer:
+    """The answer written by the engine within the query limits: in a worker
+    thread holding a slot, until QUERY_TIMEOUT, at most MAX_RESULT_ROWS."""
+    accept, limit, digest = request.headers.get("Accept"), current_app.config["MAX_RESULT_ROWS"], request_log.current_query_hash()
+
+    @copy_current_request_context
+    def evaluate(job: limits.Job) -> cache.Answer:
+        first = [_run(operation)]
+        chosen = formats.negotiate(accept, kgstore.result_kind(first[0]), operation.format_names)
+        with _service_errors(operation.query):
+            body = limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
+        return cache.Answer(body, chosen.media_type)
+
+    return gate().run(evaluate, on_overdue_end=lambda seconds: _overdue(seconds, digest))
+
+
+def _results_page(operation: Operation) -> Response:
+    """The browser's results page, evaluated within the same limits (it
+    shows at most pages.MAX_ROWS rows and says so)."""
+    digest = request_log.current_query_hash()
+
+    @copy_current_request_context
+    def page(job: limits.Job) -> str:
+        with _service_errors(operation.query):
+            return pages.render_results_html(_run(operation), query=operation.query)
+
+    return Response(gate().run(page, on_overdue_end=lambda seconds: _overdue(seconds, digest)),
+                    content_type="text/html; charset=utf-8")
+
+
+def _tuple(graphs: list[str] | None) -> tuple[str, ...] | None:
+    return None if graphs is None else tuple(graphs)
+
+
+def _wants_html_page(operation: Operation) -> bool:
+    """A browser submitting the start page's form without JavaScript gets a
+    results page; every program (no text/html preference) gets the data."""
+    if operation.format_names:
+        return operation.format_names[0] == "html"
+    best = request.accept_mimetypes.best_match(["application/sparql-results+json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/sparql-results+json"]
+
+
+def _run(operation: Operation):
+    """store.query with the endpoint's settings; relative IRIs in the query
+    resolve against the Koopgraph namespace, wherever the server runs."""
+    try:
+        return kgstore.query(
+            current_store(),
+            operation.query,
+            strict=current_app.config["STRICT_DATASET"],
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+            base_iri=BASE,
+        )
+    except kgstore.QuerySyntaxError as error:
+        raise ApiError(400, error.de, error.en, "query-syntax") from error
+    except kgstore.QueryNotSupportedError as error:
+        raise ApiError(400, error.de, error.en, "query-not-supported") from error
+    except kgstore.InvalidIriError as error:
+        raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
+
+
+def gate() -> limits.QueryGate:
+    return current_app.extensions["koopgraph.queries"]
+
+
+def _overdue(seconds: float, digest: str | None) -> None:
+    request_log.event("query-overdue-finished", seconds=round(seconds, 1), query=digest)
+
+
+def _check_service(query: str, tokens: int) -> None:
+    """SERVICE targets are read with rdflib, which costs about a millisecond
+    per token while holding the GIL: long federated queries are refused."""
+    if "SERVICE" not in sparqltext.keywords(query):
+        return
+    if tokens > limits.MAX_SERVICE_CHECK_TOKENS:
+        raise ApiError(400, f"Abfragen mit SERVICE dürfen höchstens {limits.MAX_SERVICE_CHECK_TOKENS} Bestandteile haben.",
+                       f"Queries with SERVICE may have at most {limits.MAX_SERVICE_CHECK_TOKENS} tokens.",
+                       "query-too-complex", details={"limit": limits.MAX_SERVICE_CHECK_TOKENS})
+    federation.check(query, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
+
+
+@contextmanager
+def _service_errors(query: str) -> Iterator[None]:
+    """A SERVICE endpoint that fails while the engine reads from it is the
+    endpoint's fault, not the server's: 502 instead of 500."""
+    try:
+        yield
+    except OSError as error:
+        if "SERVICE" not in sparqltext.keywords(query):
+            raise
+        raise ApiError(502, f"Ein SERVICE-Endpunkt hat nicht richtig geantwortet: {error}",
+                       f"A SERVICE endpoint did not answer properly: {error}", "service-failed") from error
+
+
+def _update(operation: Operation) -> Response:
+    """SPARQL Update: the change is computed, checked and applied as a
+    whole by update.run; the answer is a JSON summary of the submission."""
+    resources_root = current_app.config.get("RESOURCES")
+    try:
+        submission, delta = update.run(
+            current_store(),
+            operation.update,
+            current_app.extensions["koopgraph.tokens"],
+            request.headers.get("Authorization"),
+            shapes=record_views._shapes(),
+            base_iri=BASE,
+            resources_root=resources_root,
+            using=list(operation.using_graphs),
+            using_named=list(operation.using_named_graphs),
+        )
+    except records.RecordError as error:
+        raise record_views._failed(error) from error
+    return jsonify(update.summary(submission, delta))
+
+
+def _service_description(operation: Operation) -> Response:
+    store, strict = current_store(), current_app.config["STRICT_DATASET"]
+    triples = service_description.describe(
+        request.base_url,
+        kgstore.triple_count(store, strict=strict),
+        kgstore.graph_counts(store),
+        union=not strict,
+    )
+    if current_app.extensions["koopgraph.tokens"]:
+        triples += _update_language(triples)
+    chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, operation.format_names)
+    return _answer(formats.serialize_triples(triples, chosen, service_description.PREFIXES), chosen)
+
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def _update_language(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """With write tokens configured the service also speaks SPARQL 1.1 Update."""
+    language = ox.NamedNode(_SD + "supportedLanguage")
+    services = {t.subject for t in triples if t.predicate == language}
+    return [ox.Triple(s, language, ox.NamedNode(_SD + "SPARQL11Update")) for s in services]
+
+
+def _answer(body: bytes, chosen: formats.Negotiated) -> Response:
+    return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+def _read_operation() -> Operation:
+    """The operation in the request, after the protocol's checks."""
+    reading = request.method in ("GET", "HEAD")
+    params = request.args if reading else _post_params()
+    queries, updates = params.getlist("query"), params.getlist("update")
+    _check_operations(queries, updates, reading)
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    using, using_named = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
+    _check_dataset_parameters(bool(updates), bool(defaults or named), bool(using or using_named))
+    explicit = bool(defaults or named)
+    return Operation(
+        query=queries[0] if queries else None,
+        default_graphs=defaults if explicit else None,
+        named_graphs=named if explicit else None,
+        format_names=params.getlist("format"),
+        update=updates[0] if updates else None,
+        using_graphs=tuple(using),
+        using_named_graphs=tuple(using_named),
+    )
+
+
+def _check_dataset_parameters(is_update: bool, query_dataset: bool, update_dataset: bool) -> None:
+    """default-graph-uri/named-graph-uri belong to queries,
+    using-graph-uri/using-named-graph-uri to updates."""
+    if (is_update and query_dataset) or (not is_update and update_dataset):
+        raise ApiError(
+            400,
+            "default-graph-uri/named-graph-uri gelten nur für Abfragen, using-graph-uri/using-named-graph-uri nur für Updates.",
+            "default-graph-uri/named-graph-uri are for queries, using-graph-uri/using-named-graph-uri for updates.",
+            "dataset-parameters",
+        )
+
+
+def _check_operations(queries: list[str], updates: list[str], reading: bool) -> None:
+    """Malformed requests (400) before forbidden ones (403), so a client
+    learns what is wrong with its request even where updates are refused."""
+    if updates and reading:
+        raise ApiError(400, "Updates gehen nur per POST.", "Updates must be sent with POST.", "update-via-get")
+    if queries and updates:
+        raise ApiError(
+            400,
+            "Eine Anfrage darf nicht zugleich query und update enthalten.",
+            "A request must not contain both query and update.",
+            "query-and-update",
+        )
+    if len(queries) > 1 or len(updates) > 1:
+        raise ApiError(
+            400, "Genau eine Abfrage pro Anfrage, bitte.", "Exactly one operation per request, please.", "several-operations"
+        )
+    if not queries and not updates and not reading:
+        raise ApiError(400, "Der Parameter query fehlt.", "The query parameter is missing.", "missing-query")
+
+
+def _post_params() -> MultiDict:
+    """Parameters of a POST: URL-encoded form, or the query as body with the
+    other parameters in the URL. The size is checked before any parsing."""
+    limit = current_app.config["MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+    if request.mimetype == FORM:
+        return CombinedMultiDict([request.args, request.form])
+    if request.mimetype in (QUERY, UPDATE):
+        params = MultiDict(request.args)
+        params.add("query" if request.mimetype == QUERY else "update", _utf8_body())
+        return params
+    received = request.mimetype or "keiner / none"
+    raise ApiError(
+        415,
+        f"Content-Type {received} wird nicht unterstützt; erlaubt: {FORM}, {QUERY}, {UPDATE}.",
+        f"Content-Type {received} is not supported; allowed: {FORM}, {QUERY}, {UPDATE}.",
+        "unsupported-media-type",
+    )
+
+
+def _utf8_body() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in _UTF8:
+        raise ApiError(
+            415,
+            f"Nur UTF-8 wird unterstützt, nicht {charset}.",
+            f"Only UTF-8 is supported, not {charset}.",
+            "unsupported-charset",
+        )
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "Der Text ist kein gültiges UTF-8.", "The text is not valid UTF-8.", "invalid-utf8") from error
