@@ -61,8 +61,9 @@ def child(method: str, store: str, source: str) -> dict:
     """Runs in a fresh process; prints seconds, quads and this process's peak RSS."""
     import pyoxigraph as ox
 
-    from koopgraph import resources
-    from koopgraph.engine import store as kstore
+    from koopgraph import content
+    from koopgraph import engine as kstore
+    from koopgraph.writes import build
 
     if method.startswith("koopgraph import rdf"):
         # `koopgraph import rdf` (koopgraph.bulk) into a store holding the project's files
@@ -70,7 +71,7 @@ def child(method: str, store: str, source: str) -> dict:
         from koopgraph.writes.imports import rdf as rdf_import
 
         s = kstore.open_store(store)
-        kstore.build(s, store_path=Path(store))
+        build.build(s)
         base = len(s)
         started = time.perf_counter()
         rdf_import.run(s, Path(source), ox.RdfFormat.N_QUADS, "bench", "bench", check="--ohne-pruefung" not in method)
@@ -85,10 +86,10 @@ def child(method: str, store: str, source: str) -> dict:
     elif method == "koopgraph load_triples":
         s = kstore.open_store(store)
         for nt in sorted(Path(source).glob("*/*.nt")):
-            kstore.load_triples(s, nt, json.loads((nt.parent / "graph.json").read_text()))
+            build.load_file(s, nt, json.loads((nt.parent / "graph.json").read_text()))
     elif method == "koopgraph build":
         s = kstore.open_store(store)
-        kstore.build(s, Path(source), store_path=Path(store))
+        build.build(s, Path(source))
     else:
         raise SystemExit(f"unknown method {method}")
     s.flush()

@@ -25,14 +25,14 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import remotekg  # noqa: E402
 from koopgraph.web.app import create_app
-from koopgraph import resources  # noqa: E402
+from koopgraph import content  # noqa: E402
 
 WRITER = "bench-schreiben-0123456789abcdef"
 RECORD = (HERE.parent / "tests" / "shapes" / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 
 
 def _apps(base: str) -> tuple:
-    common = {"TESTING": True, "RESOURCES": str(resources.root()), "CACHE": False, "LOG_REQUESTS": False,
+    common = {"TESTING": True, "RESOURCES": str(content.root()), "CACHE": False, "LOG_REQUESTS": False,
               "TOKENS": f"bench:{WRITER}:schreiben+verwalten", "MAX_RESULT_ROWS": 10_000_000}
     embedded = create_app(common | {"STORE": ":memory:"})
     remote = create_app(common | remotekg.settings(base))
@@ -44,7 +44,7 @@ def _load_extra(apps, path: Path) -> None:
         store = app.extensions["koopgraph.store"]
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
         started = time.perf_counter()
-        store.extend(quads)
+        gate.add_trusted(store, quads)
         print(f"  {len(quads):,} quads geladen / loaded in {time.perf_counter() - started:.1f} s: {store!r}")
 
 
@@ -96,7 +96,7 @@ def main() -> None:
         a, b = statistics.median(writes["eingebettet"]), statistics.median(writes["oxigraph-server"])
         print(f"\n{'Eintrag speichern / POST /records':45} {a:15.2f} {b:10.2f} {b / a:14.2f}×")
 
-        other = create_app({"TESTING": True, "RESOURCES": str(resources.root()), "LOG_REQUESTS": False}
+        other = create_app({"TESTING": True, "RESOURCES": str(content.root()), "LOG_REQUESTS": False}
                            | remotekg.settings(base)).test_client()
         gaps = "/queries/kreise-ohne-formale-kooperation"
         seen = []

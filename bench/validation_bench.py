@@ -47,10 +47,11 @@ from rdflib import Graph, URIRef  # noqa: E402
 
 import fastcheck  # noqa: E402
 import generate  # noqa: E402
-from koopgraph import resources
-from koopgraph.engine import store as kstore
+from koopgraph import content
+from koopgraph.writes import build
+from koopgraph import engine as kstore
 from koopgraph.domain import validation  # noqa: E402
-from koopgraph.sources import SHAPES_GRAPH  # noqa: E402
+from koopgraph.namespaces import SHAPES_GRAPH# noqa: E402
 
 try:
     import pyshacl_turbo
@@ -78,10 +79,10 @@ def build_store(nq: Path | None, kind: str, tmp: Path) -> tuple[ox.Store, dict]:
     started = time.perf_counter()
     path = None if kind == "memory" else tmp / f"store-{nq.stem if nq else 'seed'}"
     s = kstore.open_store(path)
-    kstore.build(s, resources.root())
+    build.build(s, content.root())
     built = time.perf_counter()
     if nq is not None:
-        s.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        s.native.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
     loaded = time.perf_counter()
     if path is not None:
         s.optimize()

@@ -33,16 +33,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 import pyoxigraph  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from koopgraph import resources
-from koopgraph.engine import store  # noqa: E402
-from koopgraph.sources import SHAPES_GRAPH  # noqa: E402
+from koopgraph import content
+from koopgraph import engine  # noqa: E402
+from koopgraph.writes import build  # noqa: E402
+from koopgraph.namespaces import SHAPES_GRAPH# noqa: E402
 
 
 @pytest.fixture(scope="session")
 def kg() -> pyoxigraph.Store:
     """The real ontology, data and shapes in an in-memory store, built once."""
-    s = store.open_store(None)
-    store.build(s, resources.root())
+    s = engine.open_store(None)
+    build.build(s, content.root())
     return s
 
 
@@ -62,7 +63,7 @@ def real_app():
     once per test run (read-only tests only: never write through it)."""
     from koopgraph.web.app import create_app
 
-    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
+    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()),
                        "BUILD_IF_EMPTY": True})
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from koopgraph.engine import store
+from koopgraph import engine
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -59,7 +59,7 @@ PREFIX vok: <https://w3id.org/koopgraph/id/vokabular/>
 
 def select(kg: pyoxigraph.Store, sparql: str) -> list[dict[str, str]]:
     """Run a SELECT over the union graph; every bound value as a plain string."""
-    rows = store.query(kg, PREFIXES + sparql)
+    rows = engine.query(kg, PREFIXES + sparql)
     names = [v.value for v in rows.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in rows]
 

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from koopgraph import resources
-from koopgraph.engine import store as kgstore
-from koopgraph.engine.remote import Endpoints, RemoteStore
-from koopgraph.sources import graph_sources
+from koopgraph import content
+from koopgraph.writes import build
+from koopgraph import engine as kgstore
+from koopgraph.engine.remote import Endpoints, RemoteEngine
+from koopgraph.content import graph_sources
 
 REMOTE_BACKENDS = ("oxigraph-server", "virtuoso")
 BACKENDS = ("eingebettet", *REMOTE_BACKENDS)
@@ -241,18 +242,18 @@ def settings(where: "Engine | str") -> dict:
             "REMOTE_AUTH": e.auth}
 
 
-def store_at(where: "Engine | str") -> RemoteStore:
-    return RemoteStore(_engine(where).endpoints())
+def store_at(where: "Engine | str") -> RemoteEngine:
+    return RemoteEngine(_engine(where).endpoints())
 
 
-def fresh(where: "Engine | str") -> RemoteStore:
+def fresh(where: "Engine | str") -> RemoteEngine:
     """The engine holding exactly the packaged graphs, as after a first
     build: graphs from earlier tests are dropped, file graphs (re)built only
     where they differ."""
     remote = store_at(where)
-    files = {s.graph_iri for s in graph_sources(resources.root())}
+    files = {s.graph_iri for s in graph_sources(content.root())}
     others = [g for g in remote.named_graphs() if g.value not in files]
     if others:
         remote.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in others))
-    kgstore.build(remote, resources.root(), only_changed=True)
+    build.build(remote, content.root(), only_changed=True)
     return remote

@@ -12,10 +12,12 @@ from click.testing import CliRunner
 
 import remotekg
 from koopgraph.writes.imports import rdf as rdf_import
-from koopgraph import resources
-from koopgraph.engine import store as kgstore
+from koopgraph.writes import build
+from koopgraph import content
+from koopgraph import engine as kgstore
 from koopgraph.cli import koopgraph
-from koopgraph.writes.records import RecordError, submissions
+from koopgraph.writes.gate import RecordError
+from koopgraph.writes.submissions import imported_checksum, listing as submissions
 
 VALID = Path(__file__).parent / "shapes" / "valid" / "kooperation-ostholstein.ttl"
 INVALID = Path(__file__).parent / "shapes" / "invalid" / "kooperation__ohne-status.ttl"
@@ -26,7 +28,7 @@ NEW = ox.NamedNode("https://w3id.org/koopgraph/id/kooperation/ostholstein-neu")
 @pytest.fixture
 def kg():
     store = kgstore.open_store(None)
-    kgstore.build(store, resources.root())
+    build.build(store, content.root())
     return store
 
 
@@ -44,25 +46,25 @@ def test_a_file_lands_in_its_own_graph_with_exactly_its_statements_and_a_log_ent
     assert graph_triples(kg) == expected and outcome.added == len(expected) == 8 and outcome.removed == 0
     entry = [s for s in submissions(kg) if s.id == outcome.submission.id]
     assert entry and entry[0].operation == "import" and entry[0].agent == "test"
-    assert rdf_import._imported_checksum(kg, ox.NamedNode(GRAPH)) == rdf_import.checksum(VALID)
+    assert imported_checksum(kg, ox.NamedNode(GRAPH)) == rdf_import.checksum(VALID)
 
 
 def test_the_same_file_again_changes_nothing(kg):
     rdf_import.run(kg, VALID, ox.RdfFormat.TURTLE, "probe", "test")
-    before, version = dump(kg), kgstore.version(kg)
+    before, version = dump(kg), kg.version()
     again = rdf_import.run(kg, VALID, ox.RdfFormat.TURTLE, "probe", "test")
-    assert again.submission is None and dump(kg) == before and kgstore.version(kg) == version
+    assert again.submission is None and dump(kg) == before and kg.version() == version
 
 
 def test_a_changed_file_replaces_the_graph_and_the_cache_version_moves(kg, tmp_path):
     rdf_import.run(kg, VALID, ox.RdfFormat.TURTLE, "probe", "test")
-    version = kgstore.version(kg)
+    version = kg.version()
     changed = tmp_path / "neu.ttl"
     changed.write_text(VALID.read_text().replace("kstatus:besteht", "kstatus:in-vorbereitung"))
     outcome = rdf_import.run(kg, changed, ox.RdfFormat.TURTLE, "probe", "test")
     statuses = {t.object.value for t in graph_triples(kg) if t.predicate.value.endswith("#status")}
     assert statuses == {"https://w3id.org/koopgraph/id/kooperationsstatus/in-vorbereitung"}
-    assert outcome.removed == 8 and kgstore.version(kg) != version
+    assert outcome.removed == 8 and kg.version() != version
 
 
 def test_a_file_that_violates_the_shapes_is_refused_with_the_report_and_changes_nothing(kg):

@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from koopgraph.web.context import CACHE_KEY
+from koopgraph.writes import build
 from koopgraph.web import cache
 from koopgraph.writes.imports import csv as csv_import
-from koopgraph import resources
-from koopgraph.engine import store as kgstore
+from koopgraph import content
+from koopgraph import engine as kgstore
 from koopgraph.domain import mappings
 from koopgraph.cli import koopgraph
 from writeapp import ADMIN, auth, make_app
@@ -157,12 +158,12 @@ def test_an_import_makes_the_next_answer_fresh(app, web):
 
 def test_a_build_that_changes_graphs_changes_the_version_and_one_that_changes_nothing_keeps_it(tmp_path):
     store = kgstore.open_store(None)
-    before = kgstore.version(store)
-    kgstore.build(store, resources.root(), store_path=tmp_path)
-    built = kgstore.version(store)
+    before = store.version()
+    build.build(store, content.root())
+    built = store.version()
     assert built != before
-    kgstore.build(store, resources.root(), store_path=tmp_path, only_changed=True)
-    assert kgstore.version(store) == built
+    build.build(store, content.root(), only_changed=True)
+    assert store.version() == built
 
 
 # ---------------------------------------------------------------- HTTP caching

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from kgtree import EXPECTED_COUNTS, GRAPH, KG, PREFIXES, write_tree
 from koopgraph.about import __version__
-from koopgraph.engine import store as kgstore
+from koopgraph import engine as kgstore
 from koopgraph.cli import koopgraph
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from kgtree import write_tree
 from koopgraph.web.app import create_app
-from koopgraph import resources
+from koopgraph import content
 from koopgraph.web import serving
 from listener import Listener
 
@@ -56,7 +56,7 @@ def listener() -> Iterator[Listener]:
 
 
 def _app(allowlist: str):
-    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()),
+    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()),
                        "SERVICE_ALLOWLIST": allowlist})
 
 

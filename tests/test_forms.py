@@ -24,9 +24,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
+from koopgraph.writes import gate
 from koopgraph.domain import forms, questions
-from koopgraph import resources
-from koopgraph.engine import store as kgstore
+from koopgraph import content
+from koopgraph import engine as kgstore
 from koopgraph.web.sessions import SESSION_COOKIE
 from koopgraph.domain.validation import load_shapes
 from writeapp import make_app
@@ -437,7 +438,7 @@ def test_editing_keeps_statements_the_form_cannot_show(app):
                ox.Triple(n(iri), n("http://www.w3.org/2004/02/skos/core#editorialNote"), ox.Literal("Notiz", language="de")),
                ox.Triple(n(iri), n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(KOOP + "Massnahme"))]
     for t in triples:
-        store.add(ox.Quad(t.subject, t.predicate, t.object, n(ID + "graph/einreichung/test")))
+        gate.add_trusted(store, [ox.Quad(t.subject, t.predicate, t.object, n(ID + "graph/einreichung/test"))])
     with app.test_request_context("/"):
         kind = forms.kind(load_shapes(), store, "massnahme", "de")
         state, rest = forms.prefill(kind, store, iri, "de")
@@ -495,8 +496,8 @@ ksh:KooperationShape sh:property [
 
 def _copy_resources(tmp_path: Path) -> Path:
     root = tmp_path / "resources"
-    for folder in resources.FOLDERS:
-        shutil.copytree(resources.root() / folder, root / folder)
+    for folder in content.FOLDERS:
+        shutil.copytree(content.root() / folder, root / folder)
     return root
 
 

@@ -14,9 +14,10 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from koopgraph.writes.imports import csv as csv_import
+from koopgraph.writes import build
 from koopgraph.domain import questions, mappings
-from koopgraph import resources
-from koopgraph.engine import store as kgstore
+from koopgraph import content
+from koopgraph import engine as kgstore
 from koopgraph.cli import koopgraph
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,7 +33,7 @@ def mapping() -> mappings.TableMapping:
 @pytest.fixture
 def kg_store():
     s = kgstore.open_store(None)
-    kgstore.build(s, resources.root())
+    build.build(s, content.root())
     return s
 
 

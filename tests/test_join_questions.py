@@ -11,10 +11,10 @@ import pytest
 
 import remotekg
 from koopgraph.domain import questions
-from koopgraph import resources
+from koopgraph import content
 from test_queries import KOOPERATION, ask
 
-with open(resources.root() / "data" / "opendata" / "regions-sh.csv", encoding="utf-8", newline="") as _f:
+with open(content.root() / "data" / "opendata" / "regions-sh.csv", encoding="utf-8", newline="") as _f:
     REGIONS = {row["kreis_ags"]: row for row in csv.DictReader(_f)}
 
 

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from koopgraph import resources
+from koopgraph import content
 from realkg import KOOP
 
 ONTOLOGY = URIRef("https://w3id.org/koopgraph/ontology")
@@ -15,7 +15,7 @@ ONTOLOGY = URIRef("https://w3id.org/koopgraph/ontology")
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     graph = Graph()
-    for path in sorted((resources.root() / "ontology").rglob("*.ttl")):
+    for path in sorted((content.root() / "ontology").rglob("*.ttl")):
         graph.parse(path)
     return graph
 
@@ -50,7 +50,7 @@ def test_every_koop_term_used_in_data_or_shapes_is_declared_in_the_ontology(onto
     declared = {s for s in ontology.subjects() if str(s).startswith(KOOP)}
     used = Graph()
     for folder in ("data", "shapes"):
-        for path in sorted((resources.root() / folder).rglob("*.ttl")):
+        for path in sorted((content.root() / folder).rglob("*.ttl")):
             used.parse(path)
     mentioned = {n for triple in used for n in triple if isinstance(n, URIRef) and str(n).startswith(KOOP)}
     assert sorted(map(str, mentioned - declared)) == []

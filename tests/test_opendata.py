@@ -7,10 +7,10 @@ import filecmp
 
 import pytest
 
-from koopgraph import resources
+from koopgraph import content
 from realkg import SHARED, needs_shared_opendata, select, short
 
-OPENDATA = resources.root() / "data" / "opendata"
+OPENDATA = content.root() / "data" / "opendata"
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -37,7 +37,7 @@ def test_wheel_ships_all_four_content_folders_under_koopgraph_resources(dists: d
     names = zipfile.ZipFile(dists["wheel"]).namelist()
     for folder in FOLDERS:
         assert any(n.startswith(f"koopgraph/resources/{folder}/") for n in names), folder
-    assert "koopgraph/resources.py" in names
+    assert "koopgraph/content.py" in names
     assert "koopgraph/cli/__init__.py" in names
     assert "koopgraph/web/templates/base.html" in names and "koopgraph/web/static/koopgraph.css" in names
     assert "koopgraph/cli/record_templates/kooperation.ttl" in names
@@ -85,7 +85,7 @@ def test_installed_wheel_finds_its_resources_inside_site_packages(
         [
             str(python),
             "-c",
-            "import koopgraph, koopgraph.resources as r; print(koopgraph.__file__); print(r.root())",
+            "import koopgraph, koopgraph.content as r; print(koopgraph.__file__); print(r.root())",
         ],
         cwd=outside,
         env=env,

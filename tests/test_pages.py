@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from koopgraph.web import pages
 from koopgraph.domain import questions
-from koopgraph.engine import store as kgstore
+from koopgraph import engine as kgstore
 from koopgraph.domain.examples import EXAMPLES
 from realkg import ID, KOOP
 

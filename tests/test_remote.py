@@ -26,12 +26,13 @@ from click.testing import CliRunner
 import remotekg
 from koopgraph.web.app import create_app
 from koopgraph.domain import questions
-from koopgraph import resources
-from koopgraph.engine import store as kgstore
+from koopgraph import content
+from koopgraph import engine as kgstore
 from koopgraph.cli import koopgraph
 from koopgraph.errors import BackendError
 from koopgraph.engine.binding import BindError, bind_text
-from koopgraph.engine.remote import GENID, VERSION_GRAPH, Endpoints, RemoteStore
+from koopgraph.engine import Delta
+from koopgraph.engine.remote import GENID, VERSION_GRAPH, Endpoints, RemoteEngine
 
 SHAPES = Path(__file__).parent / "shapes"
 VALID = (SHAPES / "valid" / "kooperation-ostholstein.ttl").read_bytes()
@@ -125,7 +126,7 @@ def _has_blank(triple) -> bool:
 def test_blank_nodes_are_stored_as_skolem_iris_and_read_back_as_blank_nodes(remote, engine):
     node, graph = ox.BlankNode("b1"), ox.NamedNode("https://w3id.org/koopgraph/id/graph/test-leer")
     quad = ox.Quad(node, ox.NamedNode("urn:p"), ox.Literal("x"), graph)
-    remote.apply(inserts=[quad])
+    remote.apply(Delta(inserts=[quad]))
     assert remote.quads_for_pattern(None, None, None, graph) == [quad]
     request = urllib.request.Request(engine.query_url + "?" + urllib.parse.urlencode(
         {"query": f"SELECT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"}),
@@ -133,13 +134,13 @@ def test_blank_nodes_are_stored_as_skolem_iris_and_read_back_as_blank_nodes(remo
     with urllib.request.urlopen(request, timeout=10) as response:
         raw = response.read().decode()
     assert GENID + "b1" in raw
-    remote.apply(deletes=[quad])
+    remote.apply(Delta(deletes=[quad]))
     assert remote.quads_for_pattern(None, None, None, graph) == []
 
 
 def test_a_record_with_blank_nodes_is_inserted_and_reverted_completely(engine):
     remotekg.fresh(engine)
-    app = create_app({"TESTING": True, "RESOURCES": str(resources.root()), "TOKENS": f"w:{WRITER}:schreiben+verwalten"}
+    app = create_app({"TESTING": True, "RESOURCES": str(content.root()), "TOKENS": f"w:{WRITER}:schreiben+verwalten"}
                      | remotekg.settings(engine))
     web, auth = app.test_client(), {"Authorization": f"Bearer {WRITER}", "Content-Type": "text/turtle"}
     with_blank = VALID + b'\n<https://w3id.org/koopgraph/id/kooperation/ostholstein-neu> <urn:notiz> [ <urn:text> "x" ] .\n'
@@ -194,9 +195,9 @@ def test_many_statements_with_language_tags_in_many_graphs_are_written_and_delet
     graphs = [ox.NamedNode(f"https://w3id.org/koopgraph/id/graph/test-viele-{n}") for n in range(3)]
     quads = [ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(f"Wert {i} – ä", language="de"),
                      graphs[i % 3]) for i in range(7000)]
-    remote.apply(inserts=quads)
+    remote.apply(Delta(inserts=quads))
     assert {q for g in graphs for q in remote.quads_for_pattern(None, None, None, g)} == set(quads)
-    remote.apply(deletes=quads)
+    remote.apply(Delta(deletes=quads))
     assert [q for g in graphs for q in remote.quads_for_pattern(None, None, None, g)] == []
 
 
@@ -210,7 +211,7 @@ def test_clear_empties_the_engine_and_forgets_what_was_built(remote):
 def test_an_engine_that_is_down_is_a_502_for_clients_and_exit_2_for_the_cli(oxigraph_server):
     down = {"BACKEND": "sparql", "QUERY_URL": "http://127.0.0.1:9/query", "UPDATE_URL": "http://127.0.0.1:9/update",
             "BUILD_IF_EMPTY": False}
-    app = create_app({"TESTING": True, "RESOURCES": str(resources.root())} | down)
+    app = create_app({"TESTING": True, "RESOURCES": str(content.root())} | down)
     response = app.test_client().get("/queries/kreise-ohne-formale-kooperation")
     assert response.status_code == 502
     error = response.get_json()["error"]
@@ -225,7 +226,7 @@ def test_an_engine_that_is_down_is_a_502_for_clients_and_exit_2_for_the_cli(oxig
 @contextmanager
 def served(engine: remotekg.Engine, tmp: Path) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOOPGRAPH_")}
-    env |= {"KOOPGRAPH_TOKENS": f"w:{WRITER}", "PYTHONUNBUFFERED": "1", "KOOPGRAPH_RESOURCES": str(resources.root())}
+    env |= {"KOOPGRAPH_TOKENS": f"w:{WRITER}", "PYTHONUNBUFFERED": "1", "KOOPGRAPH_RESOURCES": str(content.root())}
     if engine.auth:
         env["KOOPGRAPH_REMOTE_AUTH"] = engine.auth  # the engine's password, as the CLI help advises: not in argv
     process = subprocess.Popen([*CLI, "serve", "--port", "0", "--threads", "2", *engine.options(auth=False)],
@@ -273,7 +274,7 @@ def test_a_write_through_one_instance_is_visible_through_another_at_once(engine,
 def test_a_graph_read_through_the_graph_store_protocol_equals_the_same_graph_read_by_query(remote, engine):
     seed = ox.NamedNode("https://w3id.org/koopgraph/id/graph/shapes")
     by_gsp = remote.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=seed)
-    without = remotekg.RemoteStore(engine.endpoints(gsp=False))
+    without = remotekg.RemoteEngine(engine.endpoints(gsp=False))
     by_query = without.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=seed)
     assert set(by_gsp.splitlines()) == set(by_query.splitlines()) and len(by_gsp.splitlines()) > 1000
 
@@ -303,13 +304,13 @@ class _Canned(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def canned() -> Iterator[tuple[type[_Canned], RemoteStore]]:
+def canned() -> Iterator[tuple[type[_Canned], RemoteEngine]]:
     handler = type("Handler", (_Canned,), {"accepts": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
     try:
-        yield handler, RemoteStore(Endpoints(url, url))
+        yield handler, RemoteEngine(Endpoints(url, url))
     finally:
         server.shutdown()
         server.server_close()
@@ -361,7 +362,7 @@ def test_construct_asks_only_for_rdf_and_select_only_for_results(canned):
 def test_with_the_engines_own_union_default_graph_every_question_answers_as_on_the_embedded_store(kg, tmp_path):
     """REMOTE_UNION engine: oxigraph serve --union-default-graph, no graph list sent."""
     with remotekg.oxigraph_server(tmp_path / "union", extra=("--union-default-graph",)) as base:
-        app = create_app({"TESTING": True, "RESOURCES": str(resources.root()), "CACHE": False, "LOG_REQUESTS": False,
+        app = create_app({"TESTING": True, "RESOURCES": str(content.root()), "CACHE": False, "LOG_REQUESTS": False,
                           "REMOTE_UNION": "engine"} | remotekg.settings(base))
         store = app.extensions["koopgraph.store"]
         assert store.endpoints.union == "engine"

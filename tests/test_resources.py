@@ -3,28 +3,28 @@ from pathlib import Path
 import pytest
 
 import koopgraph
-from koopgraph import resources
+from koopgraph import content
 from koopgraph.config import default_store_path
-from koopgraph.resources import ResourcesNotFoundError
+from koopgraph.content import ResourcesNotFoundError
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_env_override_wins(fake_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOOPGRAPH_RESOURCES", str(fake_root))
-    assert resources.root() == fake_root.resolve()
+    assert content.root() == fake_root.resolve()
 
 
 def test_override_without_ontology_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOOPGRAPH_RESOURCES", str(tmp_path))
     with pytest.raises(ResourcesNotFoundError, match="No ontology/ folder found in KOOPGRAPH_RESOURCES="):
-        resources.root()
+        content.root()
 
 
 def test_checkout_install_reads_the_repository_folders_live() -> None:
     # The test suite runs from an editable install, where no packaged copy exists.
     assert Path(koopgraph.__file__).resolve().parent == REPO / "server" / "koopgraph"
-    assert resources.root() == REPO
+    assert content.root() == REPO
 
 
 def test_store_path_prefers_koopgraph_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

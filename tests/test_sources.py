@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from kgtree import GRAPH, write_tree
-from koopgraph import sources
-from koopgraph.sources import GraphSource, LayoutError, graph_sources
+from koopgraph import content, namespaces
+from koopgraph.content import GraphSource, LayoutError, graph_sources
 
 
 def test_each_folder_maps_to_its_graph_with_exact_files(fake_root: Path) -> None:
@@ -38,12 +38,12 @@ def test_data_subfolder_that_would_reuse_a_fixed_graph_is_rejected(fake_root: Pa
 
 
 def test_subfolder_names_are_percent_encoded_into_valid_iris() -> None:
-    assert sources.subgraph_iri("open data") == GRAPH + "open%20data"
-    assert sources.subgraph_iri("seed-2024_v1.0") == GRAPH + "seed-2024_v1.0"
+    assert content.subgraph_iri("open data") == GRAPH + "open%20data"
+    assert content.subgraph_iri("seed-2024_v1.0") == GRAPH + "seed-2024_v1.0"
 
 
 def test_base_iris_are_the_published_namespaces() -> None:
-    assert sources.BASE == "https://w3id.org/koopgraph/"
-    assert sources.ONTOLOGY_NS == "https://w3id.org/koopgraph/ontology#"
-    assert sources.ID == "https://w3id.org/koopgraph/id/"
-    assert sources.GRAPH == "https://w3id.org/koopgraph/id/graph/"
+    assert namespaces.BASE == "https://w3id.org/koopgraph/"
+    assert namespaces.ONTOLOGY_NS == "https://w3id.org/koopgraph/ontology#"
+    assert namespaces.ID == "https://w3id.org/koopgraph/id/"
+    assert namespaces.GRAPH == "https://w3id.org/koopgraph/id/graph/"

@@ -7,9 +7,12 @@ import pyoxigraph as ox
 import pytest
 
 from kgtree import EXPECTED_COUNTS, GRAPH, ID, KG, PREFIXES, write_tree
-from koopgraph import sources
-from koopgraph.engine import store as kgstore
-from koopgraph.engine.store import SourceError, StoreBusyError
+from koopgraph.writes import gate
+from koopgraph.engine.rdf_input import SOURCE_FORMATS
+from koopgraph import content
+from koopgraph.writes import build
+from koopgraph import engine as kgstore
+from koopgraph.engine import SourceError, StoreBusyError
 
 OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 SH_NODE_SHAPE = "http://www.w3.org/ns/shacl#NodeShape"
@@ -27,20 +30,20 @@ def _single_int(results) -> int:
 
 def test_build_returns_exact_triple_count_per_graph(fake_root: Path) -> None:
     store = kgstore.open_store(None)
-    assert kgstore.build(store, fake_root) == EXPECTED_COUNTS
+    assert build.build(store, fake_root) == EXPECTED_COUNTS
     assert kgstore.graph_counts(store) == sorted(EXPECTED_COUNTS.items())
     assert len(store) == sum(EXPECTED_COUNTS.values())
 
 
 def test_rebuild_replaces_only_the_changed_graph_and_keeps_foreign_graphs(fake_root: Path) -> None:
     store = kgstore.open_store(None)
-    kgstore.build(store, fake_root)
+    build.build(store, fake_root)
     foreign = ox.Quad(ox.NamedNode(ID + "x"), ox.NamedNode(KG + "note"), ox.Literal("bleibt"), ox.NamedNode(SUBMISSION))
-    store.add(foreign)
+    gate.add_trusted(store, [foreign])
     katalog_before = _triples(store, GRAPH + "katalog")
 
     write_tree(fake_root, {"data/seed/seed.ttl": PREFIXES + "id:md-flensburg a kg:Migrationsdienst .\n"})
-    counts = kgstore.build(store, fake_root)
+    counts = build.build(store, fake_root)
 
     assert counts == {**EXPECTED_COUNTS, GRAPH + "seed": 1}
     assert _triples(store, GRAPH + "seed") == {
@@ -52,12 +55,12 @@ def test_rebuild_replaces_only_the_changed_graph_and_keeps_foreign_graphs(fake_r
 
 def test_syntax_error_names_file_and_line_and_leaves_store_unchanged(fake_root: Path) -> None:
     store = kgstore.open_store(None)
-    kgstore.build(store, fake_root)
+    build.build(store, fake_root)
     broken = fake_root / "data/seed/seed.ttl"
     broken.write_text(PREFIXES + 'id:md-kiel a kg:Migrationsdienst .\nid:md-kiel rdfs:label "offen .\n')
 
     with pytest.raises(SourceError) as caught:
-        kgstore.build(store, fake_root)
+        build.build(store, fake_root)
 
     message = str(caught.value)
     assert caught.value.path == broken
@@ -69,7 +72,7 @@ def test_syntax_error_names_file_and_line_and_leaves_store_unchanged(fake_root: 
 
 def test_default_graph_is_the_union_of_all_named_graphs(fake_root: Path) -> None:
     store = kgstore.open_store(None)
-    kgstore.build(store, fake_root)
+    build.build(store, fake_root)
     assert _single_int(kgstore.query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")) == 14
     # label from the katalog graph, partner from the seed graph, place from opendata
     rows = list(
@@ -87,7 +90,7 @@ def test_default_graph_is_the_union_of_all_named_graphs(fake_root: Path) -> None
 
 def test_class_counts_gives_german_label_and_distinct_instances_sorted(fake_root: Path) -> None:
     store = kgstore.open_store(None)
-    kgstore.build(store, fake_root)
+    build.build(store, fake_root)
     assert kgstore.class_counts(store) == [
         (OWL_CLASS, None, 3),
         (KG + "Jobcenter", "Jobcenter", 2),
@@ -105,13 +108,13 @@ def test_blank_nodes_with_the_same_label_in_two_files_stay_distinct(tmp_path: Pa
         },
     )
     store = kgstore.open_store(None)
-    kgstore.build(store, tmp_path)
+    build.build(store, tmp_path)
     subjects = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode("urn:p"), None)}
     assert len(subjects) == 2
 
 
 def test_every_loadable_suffix_has_a_parser() -> None:
-    assert set(kgstore._FORMATS) == set(sources.RDF_SUFFIXES)
+    assert set(SOURCE_FORMATS) == set(content.RDF_SUFFIXES)
 
 
 def test_second_open_in_same_process_raises_store_busy(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ import pyoxigraph as ox
 
 from kgtree import EXPECTED_COUNTS, FILES, GRAPH, write_tree
 from koopgraph.web.app import create_app
-from koopgraph.engine import store
+from koopgraph import engine
+from koopgraph.writes import gate
+from koopgraph.engine.embedded import FINGERPRINTS, EmbeddedEngine
 
 SUBMISSION = GRAPH + "submission/2026-11-26-0001"
 
@@ -19,13 +21,13 @@ def _app(root: Path, store_dir: Path):
 
 
 def _graphs(app) -> dict[str, int]:
-    return dict(store.graph_counts(app.extensions["koopgraph.store"]))
+    return dict(engine.graph_counts(app.extensions["koopgraph.store"]))
 
 
 def _add_submission(app) -> None:
-    app.extensions["koopgraph.store"].add(ox.Quad(
+    gate.add_trusted(app.extensions["koopgraph.store"], [ox.Quad(
         ox.NamedNode("https://w3id.org/koopgraph/id/kooperation/neu"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-        ox.Literal("Neue Kooperation", language="de"), ox.NamedNode(SUBMISSION)))
+        ox.Literal("Neue Kooperation", language="de"), ox.NamedNode(SUBMISSION))])
 
 
 def _restart(app, root: Path, store_dir: Path):
@@ -45,8 +47,8 @@ def test_a_changed_file_replaces_only_its_graph_and_keeps_submissions(tmp_path, 
     _add_submission(app)
     (root / "data/seed/seed.ttl").write_text(FILES["data/seed/seed.ttl"] + "id:md-luebeck a kg:Migrationsdienst .\n")
     rebuilt = []
-    original = store._replace_graph
-    monkeypatch.setattr(store, "_replace_graph", lambda s, g, t: (rebuilt.append(g), original(s, g, t)))
+    original = EmbeddedEngine.replace_graph
+    monkeypatch.setattr(EmbeddedEngine, "replace_graph", lambda s, g, t: (rebuilt.append(g), original(s, g, t)))
     app = _restart(app, root, store_dir)
     assert rebuilt == [GRAPH + "seed"]
     assert _graphs(app) == EXPECTED_COUNTS | {GRAPH + "seed": 3, SUBMISSION: 1}
@@ -66,6 +68,6 @@ def test_without_fingerprints_every_file_graph_is_rebuilt_and_submissions_surviv
     root, store_dir = write_tree(tmp_path / "r", FILES), tmp_path / "store"
     app = _app(root, store_dir)
     _add_submission(app)
-    (store_dir / store.FINGERPRINTS).unlink()
+    (store_dir / FINGERPRINTS).unlink()
     app = _restart(app, root, store_dir)
     assert _graphs(app) == EXPECTED_COUNTS | {SUBMISSION: 1}

@@ -16,8 +16,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from koopgraph.web.context import STORE_KEY
+from koopgraph.writes import build
 from koopgraph.web.app import create_app
-from koopgraph.engine import store as kgstore
+from koopgraph import engine as kgstore
 
 SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "w3c-sparql11" / "protocol"
 if not (SUITE / "manifest.ttl").is_file():
@@ -43,9 +44,9 @@ def _client(case: HttpCase) -> FlaskClient:
     app = create_app({"TESTING": True, "STORE": ":memory:", "BUILD_IF_EMPTY": False, "STRICT_DATASET": True})
     store = app.extensions[STORE_KEY]
     for graph_iri, file in case.named_graphs:
-        kgstore.load_triples(store, file, graph_iri)
+        build.load_file(store, file, graph_iri)
     for file in case.default_graph:
-        kgstore.load_triples(store, file)
+        build.load_file(store, file)
     return app.test_client()
 
 

@@ -5,7 +5,7 @@ headers that carry them."""
 import pyoxigraph
 
 from koopgraph.web.app import create_app
-from koopgraph import resources
+from koopgraph import content
 
 WRITER, ADMIN = "schreiberin-geheimnis-0123456789", "verwalter-geheimnis-0123456789"
 TOKENS = f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"
@@ -13,7 +13,7 @@ TOKENS = f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"
 
 def make_app(**config):
     """A fresh app; config overrides the test settings (e.g. TOKENS="", CACHE=False)."""
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()), "TOKENS": TOKENS}
+    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()), "TOKENS": TOKENS}
     return create_app(settings | config)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from koopgraph.web.app import create_app
-from koopgraph import resources
+from koopgraph import content
 from koopgraph.web import serving
 from koopgraph.config import load
 
@@ -40,7 +40,7 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
 def running_server(name: str, **settings) -> Iterator[str]:
     """The real app under waitress in a thread; yields its base URL. settings
     are added to the test's (e.g. TOKENS)."""
-    config = load({"STORE": ":memory:", "RESOURCES": str(resources.root()), "BUILD_IF_EMPTY": True,
+    config = load({"STORE": ":memory:", "RESOURCES": str(content.root()), "BUILD_IF_EMPTY": True,
                    "HOST": "127.0.0.1", "PORT": 0, "THREADS": 4} | settings, environ={})
     server = serving.make_server(create_app(config), config)
     thread = threading.Thread(target=server.run, name=name, daemon=True)

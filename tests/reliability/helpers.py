@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from koopgraph.web.app import create_app
-from koopgraph import resources
+from koopgraph import content
 from koopgraph.web import serving
 
 CLI = [sys.executable, "-c", "from koopgraph.cli import main; main()"]
@@ -40,7 +40,7 @@ def record_iri(key: str) -> str:
 
 def app(**config):
     """The real app over the packaged data in memory, with write tokens."""
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(resources.root()), "TOKENS": TOKENS,
+    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()), "TOKENS": TOKENS,
                 "LOG_REQUESTS": False} | config
     return create_app(settings)
 

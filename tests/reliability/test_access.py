@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from koopgraph import resources
+from koopgraph import content
 
 from . import helpers
 from .helpers import ADMIN
@@ -142,6 +142,6 @@ def _inline(html: str) -> list[str]:
 
 
 def test_no_template_has_inline_script_or_style():
-    folder = Path(resources.__file__).parent / "templates"
+    folder = Path(content.__file__).parent / "web" / "templates"
     for template in sorted(folder.rglob("*.html")):
         assert not _inline(template.read_text(encoding="utf-8")), template

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
-from koopgraph import resources
+from koopgraph import content
 
 from . import helpers
 
@@ -131,7 +131,7 @@ def test_rdf_bodies_never_give_500(web, body, path):
 
 
 def _questions() -> list[str]:
-    folder = resources.root() / "queries"
+    folder = content.root() / "queries"
     return [Path(p).read_text(encoding="utf-8") for p in sorted(folder.glob("*.rq"))]
 
 

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from koopgraph.domain import questions
-from koopgraph.engine import store as kgstore
+from koopgraph import engine as kgstore
 
 from . import helpers
 

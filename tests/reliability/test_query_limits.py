@@ -172,7 +172,8 @@ def test_answers_are_the_bytes_the_engine_writes(client, real_app, media_type):
             "ORDER BY ?s ?label")
     answer = client.get("/sparql", query_string={"query": text}, headers={"Accept": media_type})
     store = real_app.extensions["koopgraph.store"]
-    from koopgraph.engine import formats, store as kgstore
+    from koopgraph.engine import formats
+    from koopgraph import engine as kgstore
 
     row = next(r for r in formats.TABLE if r.media_type == media_type)
     assert answer.status_code == 200

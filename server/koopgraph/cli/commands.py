@@ -18,21 +18,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 
+from koopgraph.engine import rdf as ox
 from koopgraph.about import __version__
+from koopgraph.writes.gate import RecordError
+from koopgraph.writes.submissions import listing as list_submissions
+from koopgraph.writes.revert import revert as revert_submission
+from koopgraph.writes.build import build as build_from_files
 from koopgraph.domain import access, questions, report_text, mappings, validation
 from koopgraph.writes.imports import csv as csv_import, rdf as rdf_import
 from koopgraph import config as settings
 from koopgraph.web.app import create_app
-from koopgraph.engine import formats, rdf_input, store as kgstore
+from koopgraph.engine import formats, rdf_input
+from koopgraph import engine
 from koopgraph.engine.remote import open_remote
 from koopgraph.writes import records
 from koopgraph.web import serving
 from koopgraph.engine.export_formats import EXPORT_FORMATS
 from koopgraph.config import default_store_path
 from koopgraph.errors import ApiError, KoopgraphError
-from koopgraph.sources import BASE
+from koopgraph.namespaces import BASE
 
 EXIT_USER_ERROR = 2
 
@@ -102,7 +107,7 @@ def _read_only(store_path: Path | None):
     """The store to read from: the remote engine, or the embedded store
     opened read-only (works next to a running server)."""
     remote = _remote()
-    return remote if remote is not None else kgstore.open_read_only(_resolve(store_path))
+    return remote if remote is not None else engine.open_read_only(_resolve(store_path))
 
 
 class _Group(click.Group):
@@ -133,8 +138,8 @@ def build(store_path: Path | None) -> None:
     with --backend sparql into the engine, in chunks, idempotent."""
     remote = _remote()
     path = remote.endpoints.update_url if remote is not None else _resolve(store_path)
-    store = remote if remote is not None else kgstore.open_store(path)
-    counts = kgstore.build(store, store_path=None if remote is not None else path,
+    store = remote if remote is not None else engine.open_store(path)
+    counts = build_from_files(store,
                            progress=lambda graph: click.echo(f"… {graph}", err=True))
     store.flush()
     total = sum(counts.values())
@@ -167,8 +172,8 @@ def stats(store_path: Path | None) -> None:
     if remote is not None:
         store = remote
     else:  # looking must not create a store as a side effect
-        store = kgstore.open_store(path) if path.exists() else None
-    if store is None or kgstore.is_empty(store):
+        store = engine.open_store(path) if path.exists() else None
+    if store is None or engine.is_empty(store):
         click.echo(
             f"Der Speicher {path} ist leer – bitte zuerst `koopgraph build` ausführen. / "
             f"The store {path} is empty – run `koopgraph build` first."
@@ -176,13 +181,13 @@ def stats(store_path: Path | None) -> None:
         return
     click.echo("Instanzen je Klasse / Instances per class")
     classes = [("Klasse / class", "Anzahl / count", "IRI")]
-    classes += [(label or "–", str(n), iri) for iri, label, n in kgstore.class_counts(store)]
+    classes += [(label or "–", str(n), iri) for iri, label, n in engine.class_counts(store)]
     for line in _table(classes, right={1}):
         click.echo(f"  {line}")
     click.echo("")
     click.echo("Tripel je Graph / Triples per graph")
     graphs = [("Anzahl / count", "Graph")]
-    graphs += [(str(n), iri) for iri, n in kgstore.graph_counts(store)]
+    graphs += [(str(n), iri) for iri, n in engine.graph_counts(store)]
     for line in _table(graphs, right={0}):
         click.echo(f"  {line}")
 
@@ -240,7 +245,7 @@ FORMAT_NAMES = {"json": "application/sparql-results+json", "csv": "text/csv", "t
 def _print_result(result, fmt: str) -> None:
     """A result on stdout: an aligned table for people, or a standard format
     written by the engine (SPARQL JSON/CSV/TSV/XML, Turtle for graphs)."""
-    kind = kgstore.result_kind(result)
+    kind = engine.result_kind(result)
     if fmt == "table" and kind == formats.SOLUTIONS:
         names = [v.value for v in result.variables]
         rows = [tuple(names)] + [tuple("" if t is None else t.value for t in row) for row in result]
@@ -272,7 +277,7 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, store_path: Pat
     if (sparql is None) == (query_file is None):
         raise click.UsageError("Bitte genau eins angeben: SPARQL-Text oder --file / give either the query text or --file")
     text = query_file.read_text(encoding="utf-8") if query_file else sparql
-    _print_result(kgstore.query(_read_only(store_path), text, base_iri=BASE), fmt)
+    _print_result(engine.query(_read_only(store_path), text, base_iri=BASE), fmt)
 
 
 @koopgraph.command(name="queries")
@@ -320,10 +325,10 @@ def export(fmt: str, output: Path | None, all_dir: Path | None, store_path: Path
         all_dir.mkdir(parents=True, exist_ok=True)
         for ext in ("ttl", "jsonld", "nt", "trig"):
             target = all_dir / f"koopgraph.{ext}"
-            target.write_bytes(kgstore.export(store, EXPORT_FORMATS[ext]))
+            target.write_bytes(engine.export(store, EXPORT_FORMATS[ext]))
             click.echo(f"{target.stat().st_size} Bytes → {target}", err=True)
         return
-    data = kgstore.export(store, EXPORT_FORMATS[fmt])
+    data = engine.export(store, EXPORT_FORMATS[fmt])
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -343,9 +348,9 @@ def _context_store(store_path: Path | None):
         return remote
     path = _resolve(store_path)
     if path.is_dir():
-        return kgstore.open_read_only(path)
-    store = kgstore.open_store(None)
-    kgstore.build(store)
+        return engine.open_read_only(path)
+    store = engine.open_store(None)
+    build_from_files(store)
     return store
 
 
@@ -359,7 +364,7 @@ def _labeller(store, triples: tuple = ()) -> Callable[[str, str], str]:
         for key in ((iri, lang), (iri, "de"), (iri, "")):
             if key in own:
                 return own[key]
-        rows = kgstore.query(store, "SELECT ?x ?l WHERE { { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
+        rows = engine.query(store, "SELECT ?x ?l WHERE { { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
                              "{ ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }",
                              substitutions={"x": ox.NamedNode(iri)})
         labels = {r["l"].language or "": r["l"].value for r in rows}
@@ -432,20 +437,20 @@ def _writable(store_path: Path | None):
     checked against the current ontology and shapes."""
     remote = _remote()
     if remote is not None:
-        kgstore.build(remote, only_changed=not kgstore.is_empty(remote))
+        build_from_files(remote, only_changed=not engine.is_empty(remote))
         return remote
     path = _resolve(store_path)
     try:
-        store = kgstore.open_store(path)
-    except kgstore.StoreBusyError as error:
+        store = engine.open_store(path)
+    except engine.StoreBusyError as error:
         raise KoopgraphError(
             error.de + " Schreiben geht dann über den Server: POST /records mit einem Token.",
             error.en + " Write through the server instead: POST /records with a token.") from error
-    kgstore.build(store, store_path=path, only_changed=not kgstore.is_empty(store))
+    build_from_files(store, only_changed=not engine.is_empty(store))
     return store
 
 
-def _record_error(error: records.RecordError) -> None:
+def _record_error(error: RecordError) -> None:
     click.echo(f"koopgraph: {error}", err=True)
     if error.report is not None:
         click.echo(report_text.as_text(error.report, file="Eingabe", text="", label=lambda i, lang: i, lang="de"), err=True)
@@ -465,7 +470,7 @@ def load(file: Path, input_format: str | None, agent: str | None, store_path: Pa
     try:
         submission = records.insert(store, parsed.triples, _agent(agent), body=data,
                                     media_type=f"file:{file.name}")
-    except records.RecordError as error:
+    except RecordError as error:
         _record_error(error)
     store.flush()
     click.echo(f"Einreichung / submission {submission.id}: {len(submission.records)} Einträge / records")
@@ -479,7 +484,7 @@ def submissions(store_path: Path | None) -> None:
     """Alle Einreichungen auflisten / list every submission."""
     rows = [("ID", "Zeit / time", "Vorgang / op", "wer / who", "Einträge / records")]
     rows += [(s.id + (" (zurückgenommen)" if s.reverted else ""), s.time, s.operation, s.agent, " ".join(s.records))
-             for s in records.submissions(_read_only(store_path))]
+             for s in list_submissions(_read_only(store_path))]
     for line in _table(rows, right=set()):
         click.echo(line.rstrip())
 
@@ -492,8 +497,8 @@ def revert(submission_id: str, agent: str | None, store_path: Path | None) -> No
     """Eine Einreichung zurücknehmen / revert a submission."""
     store = _writable(store_path)
     try:
-        undo = records.revert(store, submission_id, _agent(agent))
-    except records.RecordError as error:
+        undo = revert_submission(store, submission_id, _agent(agent))
+    except RecordError as error:
         _record_error(error)
     store.flush()
     click.echo(f"Zurückgenommen / reverted {submission_id} → {undo.id}")
@@ -538,15 +543,15 @@ def backup(directory: Path, url: str | None, config_file: Path | None, store_pat
     if not path.is_dir():
         raise KoopgraphError(f"Den Speicher {path} gibt es nicht.", f"The store {path} does not exist.")
     try:
-        store = kgstore.open_store(path)
-    except kgstore.StoreBusyError:
+        store = engine.open_store(path)
+    except engine.StoreBusyError:
         made = _backup_through_server(url or os.environ.get("KOOPGRAPH_URL") or f"http://{config['HOST']}:{config['PORT']}/")
         directory.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(made, directory)
         how = "vom laufenden Server / by the running server"
     else:
         directory.parent.mkdir(parents=True, exist_ok=True)
-        kgstore.backup(store, directory, path)
+        store.backup(directory)
         how = "direkt / directly"
     click.echo(f"Gesichert / backed up ({how}): {path} → {directory}")
 
@@ -594,8 +599,8 @@ def restore(directory: Path, store_path: Path | None) -> None:
     a new directory with --store)."""
     path = _resolve(store_path)
     try:
-        count, aside = kgstore.restore(directory, path)
-    except kgstore.StoreBusyError as error:
+        count, aside = engine.restore(directory, path)
+    except engine.StoreBusyError as error:
         raise KoopgraphError(error.de + " Bitte den Server beenden oder mit --store in ein neues Verzeichnis "
                              "wiederherstellen.",
                              error.en + " Stop the server, or restore into a new directory with --store.") from error
@@ -625,7 +630,7 @@ def _import(mapping_name: str, csv_file: Path, settings_: tuple[str, ...], agent
 
         try:
             outcome = csv_import.run(store, mapping, csv_file, _agent(agent), constants=constants, progress=progress)
-        except records.RecordError as error:
+        except RecordError as error:
             _record_error(error)
     store.flush()
     skipped = f", {len(outcome.skipped)} übersprungen / skipped (Zeilen / lines {', '.join(map(str, outcome.skipped[:10]))})" if outcome.skipped else ""
@@ -688,7 +693,7 @@ def import_rdf(rdf_file: Path, name: str | None, input_format: str | None, trust
 
         try:
             outcome = rdf_import.run(store, rdf_file, fmt, graph_name, _agent(agent), check=not trusted, progress=progress)
-        except records.RecordError as error:
+        except RecordError as error:
             _record_error(error)
     store.flush()
     if outcome.submission is None:

@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 
-from koopgraph.engine import store as kgstore
-from koopgraph.sources import BASE, ID, ONTOLOGY_GRAPH, ONTOLOGY_NS, SHAPES_GRAPH
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
+from koopgraph import engine
+from koopgraph.namespaces import BASE, ID, ONTOLOGY_GRAPH, ONTOLOGY_NS, SHAPES_GRAPH
 
 ONTOLOGY_IRI = BASE + "ontology"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -150,7 +151,7 @@ def _rank(literal: ox.Literal, lang: str) -> int:
     return {"de": 1, "en": 2}.get(literal.language or "", 3)
 
 
-def labels(kg: ox.Store, iris: Iterable[str], lang: str) -> dict[str, ox.Literal]:
+def labels(kg: Engine, iris: Iterable[str], lang: str) -> dict[str, ox.Literal]:
     """The best name of each IRI: label property in FIRST order, then the
     page's language, then German, then English."""
     iris = sorted(set(iris))
@@ -160,7 +161,7 @@ def labels(kg: ox.Store, iris: Iterable[str], lang: str) -> dict[str, ox.Literal
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     sparql = f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l FILTER(isLiteral(?l)) }}"
     best: dict[str, tuple[tuple[int, int, str], ox.Literal]] = {}
-    for row in kgstore.query(kg, sparql):
+    for row in engine.query(kg, sparql):
         key = (LABEL_PROPERTIES.index(row["p"].value), _rank(row["l"], lang), row["l"].value)
         iri = row["x"].value
         if iri not in best or key < best[iri][0]:
@@ -200,11 +201,11 @@ _OUT = f"SELECT DISTINCT ?r ?p ?o WHERE {{ GRAPH ?g {{ ?r ?p ?o }} FILTER(?g != 
 _IN = f"SELECT DISTINCT ?s ?p ?r WHERE {{ GRAPH ?g {{ ?s ?p ?r }} FILTER(?g != <{SHAPES_GRAPH}>) }} LIMIT 2000"
 
 
-def statements(kg: ox.Store, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
+def statements(kg: Engine, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
     """(outgoing, incoming) triples of a resource over all data graphs."""
     node = ox.NamedNode(iri)
-    out = [ox.Triple(node, r["p"], r["o"]) for r in kgstore.query(kg, _OUT, substitutions={"r": node})]
-    inc = [ox.Triple(r["s"], r["p"], node) for r in kgstore.query(kg, _IN, substitutions={"r": node})]
+    out = [ox.Triple(node, r["p"], r["o"]) for r in engine.query(kg, _OUT, substitutions={"r": node})]
+    inc = [ox.Triple(r["s"], r["p"], node) for r in engine.query(kg, _IN, substitutions={"r": node})]
     return sorted(out, key=str), sorted(inc, key=str)
 
 
@@ -228,7 +229,7 @@ def rows(outgoing: list[ox.Triple], names: dict[str, ox.Literal], lang: str, ski
     return [row for iri, row in sorted(built, key=lambda item: _sort_key(item[1], item[0]))]
 
 
-def describe(kg: ox.Store, iri: str, lang: str) -> Description | None:
+def describe(kg: Engine, iri: str, lang: str) -> Description | None:
     """The resource page's content, or None when no graph mentions the IRI."""
     outgoing, incoming = statements(kg, iri)
     if not outgoing and not incoming:
@@ -288,10 +289,10 @@ _ONTOLOGY = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
 _SCHEMES = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a <{SKOS}ConceptScheme> }} }}"
 
 
-def ontology_triples(kg: ox.Store) -> list[ox.Triple]:
+def ontology_triples(kg: Engine) -> list[ox.Triple]:
     """The ontology document: the ontology resource and every koop: term
     (the SKOS vocabularies in the same graph have their own /id pages)."""
-    return sorted((ox.Triple(r["s"], r["p"], r["o"]) for r in kgstore.query(kg, _ONTOLOGY)), key=str)
+    return sorted((ox.Triple(r["s"], r["p"], r["o"]) for r in engine.query(kg, _ONTOLOGY)), key=str)
 
 
 def _term(iri: str, triples: list[ox.Triple], names: dict[str, ox.Literal], lang: str) -> Term:
@@ -302,10 +303,10 @@ def _term(iri: str, triples: list[ox.Triple], names: dict[str, ox.Literal], lang
                 rows(triples, names, lang, skip=(LABEL, DEFINITION)))
 
 
-def ontology(kg: ox.Store, lang: str) -> Ontology:
+def ontology(kg: Engine, lang: str) -> Ontology:
     """The ontology page: header statements, classes and properties by label, vocabularies."""
     triples = ontology_triples(kg)
-    schemes = [r["s"].value for r in kgstore.query(kg, _SCHEMES)]
+    schemes = [r["s"].value for r in engine.query(kg, _SCHEMES)]
     mentioned = {t.subject.value for t in triples} | {t.predicate.value for t in triples} | set(schemes)
     mentioned |= {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
     names = labels(kg, mentioned, lang)

@@ -44,15 +44,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
 from koopgraph.domain import descriptions as described
-from koopgraph.writes import records
-from koopgraph.engine import store as kgstore
-from koopgraph.sources import GRAPH, ID, ONTOLOGY_NS
+from koopgraph.domain.origin import is_file_backed
+from koopgraph import engine
+from koopgraph.namespaces import GRAPH, ID, ONTOLOGY_NS
 from koopgraph.domain.validation import Change, Report, check_change
 
 KOOP = ONTOLOGY_NS
@@ -191,9 +192,9 @@ def _absorb(spec: Spec, g: Graph, ps, counts: bool = True) -> None:
         spec.order = float(g.value(ps, SH.order))
 
 
-def class_hierarchy(store: ox.Store) -> dict[str, set[str]]:
+def class_hierarchy(store: Engine) -> dict[str, set[str]]:
     """Every class with all its superclasses (itself included)."""
-    rows = kgstore.query(store, "SELECT DISTINCT ?c ?s WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?s "
+    rows = engine.query(store, "SELECT DISTINCT ?c ?s WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?s "
                                 "FILTER(isIRI(?c) && isIRI(?s)) }")
     up: dict[str, set[str]] = {}
     for row in rows:
@@ -205,7 +206,7 @@ def _supers(hierarchy: dict[str, set[str]], cls: str) -> set[str]:
     return hierarchy.get(cls, {cls})
 
 
-def kind_classes(shapes: Graph, store: ox.Store) -> dict[str, str]:
+def kind_classes(shapes: Graph, store: Engine) -> dict[str, str]:
     """key -> class of every kind people enter records of (the rule above)."""
     hierarchy = class_hierarchy(store)
     found: dict[str, str] = {}
@@ -230,7 +231,7 @@ def _slug_rule(pattern: str | None, key: str) -> tuple[str, str | None]:
     return ID + key + "/", None
 
 
-def plan(shapes: Graph, store: ox.Store, key: str) -> Plan | None:
+def plan(shapes: Graph, store: Engine, key: str) -> Plan | None:
     """The form plan of one kind, or None if key is no kind."""
     cls = kind_classes(shapes, store).get(key)
     if cls is None:
@@ -338,13 +339,13 @@ class Kind:
         return {f.key: f for f in self.fields}
 
 
-def _definitions(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, str]]:
+def _definitions(store: Engine, iris: Iterable[str]) -> dict[str, dict[str, str]]:
     iris = sorted(set(iris))
     if not iris:
         return {}
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
     out: dict[str, dict[str, str]] = {}
-    for row in kgstore.query(store, f"SELECT ?x ?d WHERE {{ VALUES ?x {{ {values} }} "
+    for row in engine.query(store, f"SELECT ?x ?d WHERE {{ VALUES ?x {{ {values} }} "
                                     f"?x <{SKOS.definition}> ?d FILTER(isLiteral(?d)) }}"):
         out.setdefault(row["x"].value, {}).setdefault(row["d"].language or "", row["d"].value)
     return out
@@ -371,10 +372,10 @@ def _widget(spec: Spec) -> str:
     return "freetext"
 
 
-def _scheme_options(store: ox.Store, schemes: list[str], lang: str) -> list[Option]:
+def _scheme_options(store: Engine, schemes: list[str], lang: str) -> list[Option]:
     """The concepts of the schemes, narrower ones right under their broader one."""
     values = " ".join(str(ox.NamedNode(s)) for s in schemes)
-    rows = kgstore.query(store, f"""SELECT DISTINCT ?c ?b WHERE {{ VALUES ?scheme {{ {values} }}
+    rows = engine.query(store, f"""SELECT DISTINCT ?c ?b WHERE {{ VALUES ?scheme {{ {values} }}
         ?c <{SKOS.inScheme}> ?scheme . OPTIONAL {{ ?c <{SKOS.broader}> ?b . ?b <{SKOS.inScheme}> ?scheme }} }}""")
     broader: dict[str, str | None] = {}
     for row in rows:
@@ -398,7 +399,7 @@ def _scheme_options(store: ox.Store, schemes: list[str], lang: str) -> list[Opti
     return out
 
 
-def _options(store: ox.Store, spec: Spec, lang: str) -> list[Option]:
+def _options(store: Engine, spec: Spec, lang: str) -> list[Option]:
     if spec.in_list:
         names = described.labels(store, spec.in_list, lang)
         return [Option(v, names[v].value if v in names else described.curie(v), 0,
@@ -424,7 +425,7 @@ def _required(spec: Spec) -> bool:
     return spec.min_count >= 1 or (spec.source_of and spec.path == SOURCE)
 
 
-def build(the_plan: Plan, store: ox.Store, lang: str) -> Kind:
+def build(the_plan: Plan, store: Engine, lang: str) -> Kind:
     """The plan with labels, help texts and options in lang."""
     paths = [s.path for s in the_plan.specs]
     names = described.labels(store, paths + [the_plan.cls], lang)
@@ -474,7 +475,7 @@ def build(the_plan: Plan, store: ox.Store, lang: str) -> Kind:
                 groups=groups, or_fields=or_fields)
 
 
-def kind(shapes: Graph, store: ox.Store, key: str, lang: str) -> Kind | None:
+def kind(shapes: Graph, store: Engine, key: str, lang: str) -> Kind | None:
     the_plan = plan(shapes, store, key)
     return None if the_plan is None else build(the_plan, store, lang)
 
@@ -487,7 +488,7 @@ class KindSummary:
     definition: str
 
 
-def kinds(shapes: Graph, store: ox.Store, lang: str) -> list[KindSummary]:
+def kinds(shapes: Graph, store: Engine, lang: str) -> list[KindSummary]:
     """Every kind with its label and definition, by label."""
     classes = kind_classes(shapes, store)
     names = described.labels(store, classes.values(), lang)
@@ -502,7 +503,7 @@ def kinds(shapes: Graph, store: ox.Store, lang: str) -> list[KindSummary]:
     return sorted(out, key=lambda k: k.label.casefold())
 
 
-def picker_classes(shapes: Graph, store: ox.Store) -> set[str]:
+def picker_classes(shapes: Graph, store: Engine) -> set[str]:
     """Every class a picker of some kind searches (for /erfassen/suche)."""
     out: set[str] = set()
     for key in kind_classes(shapes, store):
@@ -545,7 +546,7 @@ _CANDIDATES = """SELECT ?s ?label ?type {projection} WHERE {{
 }}"""
 
 
-def candidates(store: ox.Store, classes: Iterable[str], lang: str, query: str | None = None,
+def candidates(store: Engine, classes: Iterable[str], lang: str, query: str | None = None,
                limit: int = PICKER_LIMIT) -> list[Candidate]:
     """Things of the classes in the graph, best label in lang; with query,
     only those whose name or address contains it (bound as a parameter,
@@ -559,7 +560,7 @@ def candidates(store: ox.Store, classes: Iterable[str], lang: str, query: str | 
         condition = "FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?q))) || CONTAINS(LCASE(STR(?s)), LCASE(STR(?q))))"
         bindings = {"q": ox.Literal(query)}
     sparql = _CANDIDATES.format(classes=values, filter=condition, projection="?q" if query else "")
-    rows = kgstore.query(store, sparql, substitutions=bindings)
+    rows = engine.query(store, sparql, substitutions=bindings)
     best: dict[str, tuple[int, str]] = {}
     types: dict[str, set[str]] = {}
     for row in rows:
@@ -585,7 +586,7 @@ def candidates(store: ox.Store, classes: Iterable[str], lang: str, query: str | 
     return found[:limit]
 
 
-def resolve(store: ox.Store, text: str, classes: Iterable[str], lang: str) -> tuple[str | None, tuple[str, str] | None]:
+def resolve(store: Engine, text: str, classes: Iterable[str], lang: str) -> tuple[str | None, tuple[str, str] | None]:
     """The IRI a picker's text means: "Name (kind/key)" as suggested, an
     IRI, /id/… or kind/key, or exactly the name of one thing of the classes.
     Otherwise a problem in German and English."""
@@ -657,7 +658,7 @@ def values_of(f: Field, state: Mapping[str, list[str]]) -> list[tuple[str, str]]
     return [(v, langs[i] if i < len(langs) and langs[i] else f.languages[0]) for i, v in enumerate(values)]
 
 
-def to_rdf(kind: Kind, state: Mapping[str, list[str]], store: ox.Store, lang: str, iri: str | None = None,
+def to_rdf(kind: Kind, state: Mapping[str, list[str]], store: Engine, lang: str, iri: str | None = None,
            keep: Iterable[ox.Triple] = ()) -> Built:
     """The record the form describes: rdf:type from the shape's target
     class, one triple per filled value; keep: statements the form does not
@@ -706,24 +707,17 @@ def to_rdf(kind: Kind, state: Mapping[str, list[str]], store: ox.Store, lang: st
     return Built(iri, list(dict.fromkeys(triples)), problems)
 
 
-def record_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
+def record_triples(store: Engine, iri: str) -> list[ox.Triple]:
     return list(dict.fromkeys(q.triple for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None)))
 
 
-def is_file_backed(store: ox.Store, iri: str) -> bool:
-    """From the source files (minutes, official data): records.py refuses to change it."""
-    prefixes = tuple(GRAPH + g for g in records.FILE_GRAPHS)
-    return any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(prefixes)
-               for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None))
-
-
-def kind_of(store: ox.Store, shapes: Graph, iri: str) -> str | None:
+def kind_of(store: Engine, shapes: Graph, iri: str) -> str | None:
     """The key of the kind an existing record belongs to."""
     types = {t.object.value for t in record_triples(store, iri) if t.predicate == _RDF_TYPE}
     return next((key for key, cls in kind_classes(shapes, store).items() if cls in types), None)
 
 
-def prefill(kind: Kind, store: ox.Store, iri: str, lang: str) -> tuple[State, list[ox.Triple]]:
+def prefill(kind: Kind, store: Engine, iri: str, lang: str) -> tuple[State, list[ox.Triple]]:
     """The form state showing an existing record, and the statements the
     form has no field for (kept as they are when saving)."""
     by_path = kind.by_path()
@@ -754,7 +748,7 @@ def prefill(kind: Kind, store: ox.Store, iri: str, lang: str) -> tuple[State, li
     return state, rest
 
 
-def check(store: ox.Store, built: Built, shapes: Graph, replacing: str | None = None) -> Report:
+def check(store: Engine, built: Built, shapes: Graph, replacing: str | None = None) -> Report:
     """The SHACL report for the record as it would be stored (replacing: the
     record it replaces); nothing is written."""
     deletes = tuple(record_triples(store, replacing)) if replacing else ()

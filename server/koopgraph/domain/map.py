@@ -12,7 +12,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-from koopgraph import resources
+from koopgraph import content
 
 ATTRIBUTION = "© GeoBasis-DE / BKG 2020 (Daten verändert)"
 ATTRIBUTION_URL = "https://www.bkg.bund.de"
@@ -75,7 +75,7 @@ def regions(path: Path | None = None) -> tuple[tuple[Region, ...], float]:
     for an area the size of one Land and keeps the code free of GIS
     dependencies.
     """
-    path = path or resources.root() / "data" / "geo" / "kreise-sh.geojson"
+    path = path or content.root() / "data" / "geo" / "kreise-sh.geojson"
     features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
     points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
     lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)

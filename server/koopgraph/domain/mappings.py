@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator, Mapping as Lookup
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import yaml
 
-from koopgraph import resources
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.embedded import scratch
+from koopgraph import content
 from koopgraph.errors import KoopgraphError
 from koopgraph.domain.questions import PARAM_TYPES, ParameterError
 
@@ -109,10 +110,10 @@ def mapping_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
         return path
-    shipped = resources.root() / "data" / "mappings" / f"{name_or_path}.rq"
+    shipped = content.root() / "data" / "mappings" / f"{name_or_path}.rq"
     if shipped.is_file():
         return shipped
-    known = ", ".join(p.stem for p in sorted((resources.root() / "data" / "mappings").glob("*.rq")))
+    known = ", ".join(p.stem for p in sorted((content.root() / "data" / "mappings").glob("*.rq")))
     raise MappingError(f"Mapping „{name_or_path}“ nicht gefunden; vorhanden: {known}",
                        f"mapping '{name_or_path}' not found; available: {known}")
 
@@ -158,7 +159,7 @@ def _query(mapping: TableMapping, rows: list[list]) -> list[ox.Triple]:
     block = f"VALUES ({' '.join('?' + n for n in names)}) {{ {values} }}"
     text = re.sub(r"(\bWHERE\s*\{)", lambda m: m.group(1) + "\n  " + block + "\n", mapping.sparql, count=1, flags=re.IGNORECASE)
     try:
-        return list(ox.Store().query(text))
+        return list(scratch().query(text))
     except (SyntaxError, RuntimeError, ValueError) as error:
         raise MappingError(f"{mapping.path.name}: SPARQL-Fehler: {error}", f"{mapping.path.name}: SPARQL error: {error}") from error
 

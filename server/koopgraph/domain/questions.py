@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import yaml
 
-from koopgraph import resources
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
+from koopgraph.engine import reading
+from koopgraph.engine.embedded import scratch
+from koopgraph import content
 from koopgraph.errors import KoopgraphError
 
 
@@ -205,7 +208,7 @@ def _check_against_engine(query: NamedQuery) -> None:
     project, at load time instead of at a user's first click."""
     try:
         terms = query.bind({p.name: p.example for p in query.params})
-        solutions = ox.Store().query(query.sparql, substitutions={ox.Variable(k): v for k, v in terms.items()})
+        solutions = scratch().query(query.sparql, substitutions={ox.Variable(k): v for k, v in terms.items()})
     except (SyntaxError, RuntimeError, ValueError) as error:
         raise QueryDefinitionError(query.path, f"SPARQL-Fehler: {error}", f"SPARQL error: {error}") from error
     if not isinstance(solutions, ox.QuerySolutions):
@@ -218,12 +221,10 @@ def _check_against_engine(query: NamedQuery) -> None:
 
 def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     """Every queries/*.rq, by name, in name order."""
-    folder = (resources.root() / "queries") if folder is None else Path(folder)
+    folder = (content.root() / "queries") if folder is None else Path(folder)
     return {q.name: q for q in map(load_query, sorted(folder.glob("*.rq")))}
 
 
-def run(kg: ox.Store, query: NamedQuery, raw: Mapping[str, str]) -> ox.QuerySolutions:
+def run(kg: Engine, query: NamedQuery, raw: Mapping[str, str]) -> ox.QuerySolutions:
     """Answer a named question over the union graph with checked parameters."""
-    from koopgraph.engine import store
-
-    return store.query(kg, query.sparql, substitutions=query.bind(raw))
+    return reading.query(kg, query.sparql, substitutions=query.bind(raw))

@@ -8,8 +8,8 @@ named graphs and their sizes.
 
 from collections.abc import Iterable
 
-import pyoxigraph as ox
 
+from koopgraph.engine import rdf as ox
 from koopgraph.engine import formats
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

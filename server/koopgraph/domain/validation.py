@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
 import pyshacl_turbo
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.monkey import apply_patches
@@ -23,7 +22,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import term as rdflib_term
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from koopgraph import resources
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
+from koopgraph.engine.embedded import scratch
+from koopgraph import content
 
 # rdflib has no lexical check for xsd:gYear, so pySHACL would accept
 # "20x6"^^xsd:gYear under sh:datatype (SHACL says an ill-typed literal
@@ -87,7 +89,7 @@ class Report:
 def load_shapes(root: Path | None = None) -> Graph:
     """All shape files of shapes/ as one graph, read once per folder (shape
     files change with a release, and a release restarts the process)."""
-    return _shapes((resources.root() if root is None else Path(root)) / "shapes")
+    return _shapes((content.root() if root is None else Path(root)) / "shapes")
 
 
 @lru_cache(maxsize=8)
@@ -283,7 +285,7 @@ class Change:
 class _After:
     """The store as it would be after a change, looked up node by node."""
 
-    def __init__(self, store: ox.Store, change: Change) -> None:
+    def __init__(self, store: Engine, change: Change) -> None:
         self.store = store
         self.added: dict = {}
         self.removed: dict = {}
@@ -303,7 +305,7 @@ class _After:
         return self.cache[node]
 
 
-def focus_of(store: ox.Store, change: Change) -> set:
+def focus_of(store: Engine, change: Change) -> set:
     """Nodes whose validity the change can affect: the subjects it touches,
     and the nodes that point to a subject losing statements."""
     touched = {t.subject for t in change.inserts} | {t.subject for t in change.deletes}
@@ -313,7 +315,7 @@ def focus_of(store: ox.Store, change: Change) -> set:
     return touched | referrers
 
 
-def _view(store: ox.Store, change: Change, focus: set) -> set[ox.Triple]:
+def _view(store: Engine, change: Change, focus: set) -> set[ox.Triple]:
     """The affected nodes as they would be, one step of context around them,
     and the class hierarchy (for sh:class)."""
     after = _After(store, change)
@@ -328,16 +330,14 @@ def _view(store: ox.Store, change: Change, focus: set) -> set[ox.Triple]:
     return triples
 
 
-def check_change(store: ox.Store, change: Change, shapes: Graph | None = None) -> Report:
+def check_change(store: Engine, change: Change, shapes: Graph | None = None) -> Report:
     """Validate the store as it would be after the change, looking only at
     the affected nodes and the one step of context their shapes can reach."""
     shapes = load_shapes() if shapes is None else shapes
     focus = focus_of(store, change)
     triples = _view(store, change, focus)
     if len(focus) >= TURBO_FROM:
-        view = ox.Store()
-        view.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-        report = validate_turbo(view, shapes)
+        report = validate_turbo(scratch(triples).native, shapes)
     else:
         graph = Graph()
         for t in triples:

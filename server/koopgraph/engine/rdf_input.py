@@ -1,6 +1,8 @@
-"""Reading RDF that users send: a request body or a file, in any of the
-formats the project speaks, with the parser's position on errors."""
+"""Reading RDF: a request body or a file users send, in any of the formats
+the project speaks, and the project's own source files; always with the
+parser's position on errors."""
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import pyoxigraph as ox
 
 from koopgraph.engine import limits
 from koopgraph.errors import KoopgraphError
-from koopgraph.sources import BASE
+from koopgraph.namespaces import BASE
 
 BY_MEDIA_TYPE = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -84,3 +86,58 @@ def parse(data: bytes, fmt: ox.RdfFormat, where: str = "Eingabe") -> Parsed:
     except (ValueError, UnicodeDecodeError) as error:
         raise RdfSyntaxError(where, str(error), None, None) from error
     return Parsed(tuple(dict.fromkeys(q.triple for q in quads)), fmt)
+
+
+# ---------------------------------------------------------------- the project's source files
+
+SOURCE_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+class SourceError(KoopgraphError):
+    """An RDF file cannot be read or parsed."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        self.detail = " ".join(detail.split())  # one line, whatever the parser says
+        super().__init__(
+            f"Fehler in {path}: {self.detail}",
+            f"Error in {path}: {self.detail}",
+        )
+
+
+def read_source(path: Path) -> list[ox.Triple]:
+    """All triples of one source file. Graph names inside TriG are dropped
+    on purpose: the file's location alone decides its graph."""
+    try:
+        data = path.read_bytes()
+        quads = ox.parse(data, format=SOURCE_FORMATS[path.suffix.lower()], rename_blank_nodes=False)
+        return _stable_blank_nodes([quad.triple for quad in quads], f"{path.parent.name}/{path.name}", data)
+    except SyntaxError as error:
+        detail = error.msg if isinstance(error.msg, str) else str(error)
+        if error.lineno and f"line {error.lineno}" not in detail:
+            detail = f"line {error.lineno}: {detail}"
+        raise SourceError(path, detail) from error
+    except (OSError, ValueError) as error:
+        raise SourceError(path, str(error)) from error
+
+
+def _stable_blank_nodes(triples: list[ox.Triple], name: str, data: bytes) -> list[ox.Triple]:
+    """Blank nodes renamed after the file and their order of appearance:
+    `_:x` in two files stays apart, and building the same file twice gives
+    the same nodes, so a rebuild changes nothing (also on a remote engine)."""
+    prefix = "f" + hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:12] + "b"
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"{prefix}{len(names)}"))
+        return term
+
+    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]

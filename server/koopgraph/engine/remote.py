@@ -2,9 +2,8 @@
 standards: SPARQL 1.1 Query and Update protocols (and the Graph Store HTTP
 Protocol for reading whole graphs where it is given).
 
-RemoteStore offers the part of pyoxigraph.Store that Koopgraph uses
-(query, update, quads_for_pattern, extend, remove, len, dump, …), so the
-rest of the code does not care where the data lives. What differs, and how
+RemoteEngine implements the Engine interface (interface.py), so the rest
+of the code does not care where the data lives. What differs, and how
 it is bridged:
 
 - Union default graph: the protocol has no such switch, so a query that
@@ -23,7 +22,7 @@ it is bridged:
   so several Koopgraph instances on one engine see each other's writes at
   once. The version graph is hidden from queries and listings.
 - Engines differ in what they answer and accept (tested: Oxigraph server,
-  Virtuoso 7.2; README "Tested engines"). Each quirk is bridged where it
+  Virtuoso 7.2; docs/engines.md "Tested engines"). Each quirk is bridged where it
   matters and commented there: Accept by query form, ASK as a table,
   booleans as 1/0, one GRAPH block per DATA operation of limited size,
   graphs dropped by name, cut-off answers turned into errors.
@@ -45,14 +44,13 @@ import pyoxigraph as ox
 import urllib3
 
 from koopgraph.engine.binding import BindError, bind_text, tokens as _bind_tokens, word as _word
+from koopgraph.engine.interface import Delta
 from koopgraph.errors import BackendError
-from koopgraph.sources import GRAPH, ID
+from koopgraph.namespaces import DATASET, GENID, KOOP, VERSION_GRAPH
 
-GENID = "https://w3id.org/koopgraph/.well-known/genid/"
-VERSION_GRAPH = GRAPH + "stand"
-_VERSION_SUBJECT = ID + "dataset/koopgraph"
-_VERSION_PREDICATE = "https://w3id.org/koopgraph/ontology#stand"
-_FINGERPRINT = "https://w3id.org/koopgraph/ontology#fingerabdruck"
+_VERSION_SUBJECT = DATASET
+_VERSION_PREDICATE = KOOP + "stand"
+_FINGERPRINT = KOOP + "fingerabdruck"
 _EMPTY = VERSION_GRAPH + "/leer"  # a graph that never holds anything: the protocol cannot name an empty dataset
 CHUNK = 5000  # statements per update request when loading
 DATA_BLOCK = 1000  # statements per INSERT DATA / DELETE DATA operation within a request
@@ -213,8 +211,8 @@ def skolem_free(triple: ox.Triple) -> ox.Triple:
 
 # ---------------------------------------------------------------- the store
 
-class RemoteStore:
-    """pyoxigraph.Store's interface, answered by a SPARQL 1.1 engine."""
+class RemoteEngine:
+    """The Engine interface, answered by a SPARQL 1.1 engine over HTTP."""
 
     remote = True
 
@@ -229,7 +227,7 @@ class RemoteStore:
         return True  # a store, empty or not: never let len() decide a truth test
 
     def __repr__(self) -> str:
-        return f"RemoteStore({self.endpoints.query_url})"
+        return f"RemoteEngine({self.endpoints.query_url})"
 
     # ------------------------------------------------------------ HTTP
 
@@ -284,9 +282,9 @@ class RemoteStore:
             # Virtuoso cuts answers at ResultSetMaxRows and says so only in this header.
             raise BackendError(
                 f"Der Triplestore {url} hat die Antwort nach {limit} Zeilen abgeschnitten; "
-                "dort ResultSetMaxRows erhöhen (README: Getestete Triplestores).",
+                "dort ResultSetMaxRows erhöhen (docs/engines.md: Getestete Triplestores).",
                 f"The triple store {url} cut the answer off after {limit} rows; "
-                "raise its ResultSetMaxRows (README: Tested engines).")
+                "raise its ResultSetMaxRows (docs/engines.md: Tested engines).")
         return _parse_answer(body, response.headers.get("Content-Type", ""), form)
 
     def query(self, query: str, *, base_iri: str | None = None, prefixes=None, use_default_graph_as_union: bool = False,
@@ -416,9 +414,13 @@ class RemoteStore:
         self._graphs = None
         self._checked(self._post(url, [("update", body)]), url, "Änderung / update")
 
-    def apply(self, inserts: Iterable[ox.Quad] = (), deletes: Iterable[ox.Quad] = (),
-              create: Iterable = (), drop: Iterable = ()) -> None:
-        """A whole change in one update request: deletes, inserts, graphs."""
+    def apply(self, delta: Delta) -> None:
+        """A whole change in one update request: deletes, inserts, graphs;
+        blank nodes travel as skolem IRIs."""
+        self._apply(delta.inserts, delta.deletes, delta.create, delta.drop)
+
+    def _apply(self, inserts: Iterable[ox.Quad] = (), deletes: Iterable[ox.Quad] = (),
+               create: Iterable = (), drop: Iterable = ()) -> None:
         parts = _data_operations("DELETE", deletes) + _data_operations("INSERT", inserts)
         parts += [f"CREATE SILENT GRAPH {skolem(g)}" for g in create if isinstance(g, (ox.NamedNode, ox.BlankNode))]
         parts += [f"DROP SILENT GRAPH {skolem(g)}" for g in drop if isinstance(g, (ox.NamedNode, ox.BlankNode))]
@@ -432,21 +434,37 @@ class RemoteStore:
         for quad in quads:
             batch.append(quad)
             if len(batch) >= CHUNK:
-                self.apply(inserts=batch)
+                self._apply(inserts=batch)
                 done += len(batch)
                 batch = []
                 if progress:
                     progress(done)
         if batch:
-            self.apply(inserts=batch)
+            self._apply(inserts=batch)
             if progress:
                 progress(done + len(batch))
 
-    def add(self, quad: ox.Quad) -> None:
-        self.apply(inserts=[quad])
+    def write_quads(self, inserts: list[ox.Quad], deletes: list[ox.Quad],
+                    progress: Callable[[int], None] | None = None) -> None:
+        """Remove, then add many quads, in requests of a few thousand statements."""
+        if deletes:
+            self._apply(deletes=deletes)
+        self.extend(inserts, progress)
 
-    def remove(self, quad: ox.Quad) -> None:
-        self.apply(deletes=[quad])
+    def load_graph(self, graph, quads: Iterable[ox.Quad]) -> int:
+        counted = [0]
+
+        def counting():
+            for quad in quads:
+                counted[0] += 1
+                yield quad
+
+        self.update(f"DROP SILENT GRAPH {skolem(graph)}")
+        self.extend(counting())
+        return counted[0]
+
+    def drop_graph(self, graph_iri: str) -> None:
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
 
     def replace_graph(self, graph_iri: str, triples: list[ox.Triple],
                       progress: Callable[[int], None] | None = None) -> None:
@@ -482,7 +500,7 @@ class RemoteStore:
             "Backups of a remote triple store are made by the store itself (see docs/scaling.md).")
 
 
-def open_remote(config: dict[str, Any]) -> RemoteStore:
+def open_remote(config: dict[str, Any]) -> RemoteEngine:
     """The SPARQL engine named by QUERY_URL/UPDATE_URL (BACKEND sparql)."""
-    return RemoteStore(Endpoints(config["QUERY_URL"], config["UPDATE_URL"], config["GSP_URL"], config["REMOTE_AUTH"],
+    return RemoteEngine(Endpoints(config["QUERY_URL"], config["UPDATE_URL"], config["GSP_URL"], config["REMOTE_AUTH"],
                                  timeout=config["QUERY_TIMEOUT"] + 5, union=config["REMOTE_UNION"]))

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from koopgraph.domain import access
 from koopgraph.web.context import current_store
-from koopgraph.engine import store as kgstore
+from koopgraph import engine
 from koopgraph.config import MEMORY
 from koopgraph.errors import ApiError
 
@@ -54,7 +54,7 @@ def backup() -> Response:
         raise ApiError(409, f"Die Sicherung {target.name} gibt es schon.", f"The backup {target.name} exists already.",
                        "backup-exists")
     target.parent.mkdir(parents=True, exist_ok=True)
-    kgstore.backup(current_store(), target, config["STORE"])
+    current_store().backup(target)
     response = jsonify({"backup": str(target), "name": target.name})
     response.status_code = 201
     return response

@@ -5,9 +5,11 @@ from typing import Any
 from flask import Flask
 
 from koopgraph import config as settings
+from koopgraph.writes import build
 from koopgraph.web import errors
 from koopgraph.domain import access
-from koopgraph.engine import limits, store as kgstore
+from koopgraph.engine import limits
+from koopgraph import engine
 from koopgraph.engine.remote import open_remote
 from koopgraph.web import (admin, cache, catalog, cors, dumps, forms, graph_store, headers, health, pages, questions,
                            records, request_log, sparql)
@@ -53,11 +55,11 @@ def _open(config: dict[str, Any]):
         path, store = None, open_remote(config)
     else:
         path = None if config["STORE"] == settings.MEMORY else config["STORE"]
-        store = kgstore.open_store(path)
+        store = engine.open_store(path)
     if config["BUILD_IF_EMPTY"]:
         # First start: build everything. Later starts (e.g. after an upgrade):
         # rebuild only the graphs whose files changed; submissions stay.
-        changed = kgstore.build(store, config["RESOURCES"], store_path=path, only_changed=not kgstore.is_empty(store))
+        changed = build.build(store, config["RESOURCES"], only_changed=not engine.is_empty(store))
         if changed:
             store.flush()
     return store

@@ -22,7 +22,8 @@ from cachetools import LRUCache
 from flask import Response, current_app, request
 
 from koopgraph.web.context import CACHE_KEY, current_store
-from koopgraph.engine import sparqltext, store as kgstore
+from koopgraph.engine import sparqltext
+from koopgraph import engine
 
 # Functions whose value changes between two runs of the same query.
 VOLATILE = frozenset({"SERVICE", "NOW", "RAND", "UUID", "STRUUID"})
@@ -95,7 +96,7 @@ def respond(key: tuple, produce: Callable[[], Answer], *, cacheable: bool = True
     answer when there is one, else produce() (kept for the next request).
     The version is read before the answer is made, so an answer is never
     filed under a version newer than the data it was made from."""
-    version = kgstore.version(current_store())
+    version = current_store().version()
     tag = etag(version, key) if cacheable else None
     if tag and matches(request.headers.get("If-None-Match"), tag):
         return _finish(Response(status=304), tag)

@@ -6,14 +6,16 @@ running store knows (sizes, endpoint, where resources live) and serves both
 in the format the client asks for.
 """
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
 from koopgraph.web import cors
 from koopgraph.web.context import current_store
-from koopgraph.engine import formats, store as kgstore
+from koopgraph.engine import formats
+from koopgraph import engine
 from koopgraph.errors import ApiError
-from koopgraph.sources import GRAPH, ID, KATALOG_GRAPH
+from koopgraph.namespaces import GRAPH, ID, KATALOG_GRAPH
 
 bp = Blueprint("void", __name__)
 
@@ -37,21 +39,21 @@ def _n(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
-def _statistics(store: ox.Store, endpoint: ox.NamedNode) -> list[ox.Triple]:
+def _statistics(store: Engine, endpoint: ox.NamedNode) -> list[ox.Triple]:
     """What only the running store knows: sizes, subsets, endpoint, examples."""
-    sizes = next(iter(kgstore.query(store, _SIZES)))
+    sizes = next(iter(engine.query(store, _SIZES)))
     v = lambda name: ox.NamedNode(VOID + name)  # noqa: E731
     triples = [
         ox.Triple(DATASET, RDF_TYPE, v("Dataset")),
         ox.Triple(DATASET, v("sparqlEndpoint"), endpoint),
         ox.Triple(DATASET, v("uriSpace"), ox.Literal(ID)),
-        ox.Triple(DATASET, v("triples"), _n(kgstore.triple_count(store))),
+        ox.Triple(DATASET, v("triples"), _n(engine.triple_count(store))),
         ox.Triple(DATASET, v("entities"), _n(int(sizes["entities"].value))),
         ox.Triple(DATASET, v("classes"), _n(int(sizes["classes"].value))),
     ]
     triples += [ox.Triple(DATASET, v("vocabulary"), ox.NamedNode(iri)) for iri in VOCABULARIES]
     triples += [ox.Triple(DATASET, v("exampleResource"), ox.NamedNode(ID + key)) for key in EXAMPLES]
-    for graph, n in kgstore.graph_counts(store):
+    for graph, n in engine.graph_counts(store):
         if graph.startswith(GRAPH):
             subset = ox.NamedNode(graph)
             triples += [ox.Triple(DATASET, v("subset"), subset), ox.Triple(subset, RDF_TYPE, v("Dataset")),
@@ -73,7 +75,7 @@ def void() -> Response:
     """The catalogue and dataset description (DCAT-AP.de with VoID
     statistics) as Turtle, or N-Triples, JSON-LD, RDF/XML on request."""
     store = current_store()
-    triples = list(kgstore.query(store, _KATALOG)) + _statistics(store, _endpoint())
+    triples = list(engine.query(store, _KATALOG)) + _statistics(store, _endpoint())
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
     body = formats.serialize_triples(triples, chosen, PREFIXES)
     return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})

@@ -5,7 +5,7 @@ from flask import Blueprint, Response
 
 from koopgraph.web import cors
 from koopgraph.web.context import current_store
-from koopgraph.engine import store as kgstore
+from koopgraph import engine
 from koopgraph.engine.export_formats import EXPORT_FORMATS
 from koopgraph.errors import ApiError
 
@@ -21,6 +21,6 @@ def dump(ext: str) -> Response:
     if ext not in EXPORT_FORMATS:
         raise ApiError(404, f"Diesen Abzug gibt es nicht; vorhanden: {', '.join(EXPORT_FORMATS)}",
                        f"There is no such dump; available: {', '.join(EXPORT_FORMATS)}", "unknown-dump")
-    body = kgstore.export(current_store(), EXPORT_FORMATS[ext])
+    body = engine.export(current_store(), EXPORT_FORMATS[ext])
     return Response(body, content_type=MEDIA_TYPES[ext] + ("; charset=utf-8" if ext in ("ttl", "nt") else ""),
                     headers={"Content-Disposition": f'attachment; filename="koopgraph.{ext}"'})

@@ -24,17 +24,20 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
+from koopgraph.engine import rdf as ox
 from koopgraph.web.context import current_store
+from koopgraph.writes.gate import RecordError
+from koopgraph.writes.submissions import listing as list_submissions
+from koopgraph.domain import origin
 from koopgraph.domain import forms
 from koopgraph.web import sessions
 from koopgraph.writes import records
 from koopgraph.domain import descriptions as described
 from koopgraph.errors import ApiError
 from koopgraph.web.pages import current_lang
-from koopgraph.sources import ID
+from koopgraph.namespaces import ID
 from koopgraph.domain.validation import load_shapes
 
 bp = Blueprint("erfassen", __name__)
@@ -252,7 +255,7 @@ def _save(kind, state, iri, built, errors, general) -> Response:
             submission = records.insert(current_store(), tuple(built.triples), session.name, _shapes())
         else:
             submission = records.replace(current_store(), iri, tuple(built.triples), session.name, _shapes())
-    except records.RecordError as error:
+    except RecordError as error:
         report_errors, report_general = ({}, [])
         if error.report is not None:
             report_errors, report_general = forms.placed(kind, error.report, current_lang(), with_slug=iri is None)
@@ -275,7 +278,7 @@ def choose() -> Response:
     kinds = forms.kinds(_shapes(), store, lang)
     classes = {k.cls: k for k in kinds}
     recent: list[str] = []
-    for submission in reversed(records.submissions(store)):
+    for submission in reversed(list_submissions(store)):
         for iri in submission.records:
             if iri not in recent and iri.startswith(ID):
                 recent.append(iri)
@@ -286,7 +289,7 @@ def choose() -> Response:
         for row in store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}"):
             if row["t"].value in classes:
                 typed[row["s"].value] = classes[row["t"].value]
-        editable = [i for i in recent if i in typed and not forms.is_file_backed(store, i)][:RECENT]
+        editable = [i for i in recent if i in typed and not origin.is_file_backed(store, i)][:RECENT]
         names = described.labels(store, editable, lang)
         shown = [(forms.ref(i), names[i].value if i in names else forms.ref(i), typed[i].label) for i in editable]
     deleted = request.args.get("geloescht")
@@ -335,7 +338,7 @@ def edit_form(ref: str) -> Response:
     iri, kind = _record(ref)
     store = current_store()
     state, extras = forms.prefill(kind, store, iri, current_lang())
-    if forms.is_file_backed(store, iri):
+    if origin.is_file_backed(store, iri):
         return _render(kind, state, iri=iri, extras=extras, readonly=True, notice=("hinweis", _t(
             "Dieser Eintrag stammt aus den Quelldateien (Protokoll oder amtliche Daten). Er wird dort geändert, "
             "nicht hier; das Formular zeigt ihn nur.",
@@ -349,7 +352,7 @@ def edit_form(ref: str) -> Response:
 @bp.post("/erfassen/bearbeiten/<path:ref>")
 def edit_post(ref: str) -> Response:
     iri, kind = _record(ref)
-    if forms.is_file_backed(current_store(), iri):
+    if origin.is_file_backed(current_store(), iri):
         raise ApiError(403, "Dieser Eintrag stammt aus den Quelldateien und wird dort geändert, nicht hier.",
                        "This record comes from the source files and is changed there, not here.", "file-backed")
     return _handle(kind, iri)
@@ -361,7 +364,7 @@ def delete(ref: str) -> Response:
     iri, kind = _record(ref)
     store, lang = current_store(), current_lang()
     name = described.labels(store, [iri], lang).get(iri)
-    file_backed = forms.is_file_backed(store, iri)
+    file_backed = origin.is_file_backed(store, iri)
     messages: list[str] = []
     status = 200
     if request.method == "POST":
@@ -374,7 +377,7 @@ def delete(ref: str) -> Response:
         else:
             try:
                 records.delete(store, iri, session.name, _shapes())
-            except records.RecordError as error:
+            except RecordError as error:
                 status = error.status
                 messages.append(error.de if lang == "de" else error.en)
                 if error.report is not None:

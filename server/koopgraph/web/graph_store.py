@@ -2,32 +2,29 @@
 
 A graph is named with ?graph=<iri> (indirect identification) or ?default
 (the store's own default graph). Anyone may read (GET, HEAD); writes need a
-token and go through the same gate as every other write (update.commit):
+token and go through the same gate as every other write (writes/graph_store.py):
 the change is computed from the graph's current and new content, checked
 against protected graphs and the SHACL shapes, applied in one transaction
 and logged as a submission with operation "graph-store".
-
-Rights follow the SPARQL Update each request stands for (GSP section 5):
-POST is INSERT DATA and PUT into a new or empty graph is CREATE + INSERT
-DATA – "schreiben"; PUT over a graph with content removes statements
-without naming them (DROP + INSERT DATA) and DELETE drops a whole graph –
-"verwalten", as CLEAR and DROP do over /sparql.
 """
 
 import json
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
 from koopgraph.domain import access
+from koopgraph.writes.gate import RecordError
 from koopgraph.web import cors, records as record_views
 from koopgraph.web.context import current_store
 from koopgraph.engine import formats, rdf_input
-from koopgraph.writes import records, update
+from koopgraph.writes import graph_store, update
+from koopgraph.writes.submissions import new_id
 from koopgraph.errors import ApiError
 from koopgraph.web.errors import from_http
-from koopgraph.sources import BASE
+from koopgraph.namespaces import BASE, SUBMISSION_PREFIX
 
 bp = Blueprint("gsp", __name__)
 
@@ -84,15 +81,6 @@ def _required_target() -> ox.NamedNode | ox.DefaultGraph:
     return target
 
 
-def _exists(store: ox.Store, graph) -> bool:
-    return isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
-
-
-def _not_found(graph) -> ApiError:
-    return ApiError(404, f"Den Graphen {graph.value} gibt es nicht.", f"There is no graph {graph.value}.",
-                    "graph-not-found")
-
-
 # ---------------------------------------------------------------- reading
 
 @bp.get("/store")
@@ -100,8 +88,8 @@ def _not_found(graph) -> ApiError:
 def read() -> Response:
     """The graph's triples, Turtle unless Accept or ?format= asks otherwise."""
     store, graph = current_store(), _required_target()
-    if not _exists(store, graph):
-        raise _not_found(graph)
+    if not graph_store.exists(store, graph):
+        raise record_views._failed(graph_store.not_found(graph))
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
     return Response(formats.serialize_triples(triples, chosen), content_type=chosen.media_type,
@@ -152,53 +140,51 @@ def _body_quads(graph) -> list[ox.Quad]:
 
 # ---------------------------------------------------------------- writing
 
-def _commit(store: ox.Store, delta: update.Delta, token: access.Token, sid: str | None = None):
+def _writable(graph) -> None:
+    """Protected graphs are refused before the body is even read."""
     try:
-        return update.commit(store, delta, token.name, "graph-store", shapes=record_views._shapes(),
-                             resources_root=current_app.config.get("RESOURCES"), body=request.get_data(),
-                             media_type=request.mimetype or None, sid=sid)
-    except records.RecordError as error:
+        graph_store.writable(graph, current_app.config.get("RESOURCES"))
+    except RecordError as error:
         raise record_views._failed(error) from error
 
 
-def _refuse_protected(graph) -> None:
-    try:
-        update.refuse_protected([graph], current_app.config.get("RESOURCES"))
-    except records.RecordError as error:
-        raise record_views._failed(error) from error
+def _logged() -> dict:
+    return {"body": request.get_data(), "media_type": request.mimetype or None, "shapes": record_views._shapes(),
+            "resources_root": current_app.config.get("RESOURCES")}
 
 
-def _answer(submission, delta: update.Delta, graph, created: bool) -> Response:
+def _answer(written: graph_store.Written, graph) -> Response:
     """201 with Location for a new graph, 200 with the submission, 204 when
     nothing changed (and so nothing was logged)."""
-    if submission is None and not created:
+    if written.submission is None and not written.created:
         return Response(status=204)
-    body = update.summary(submission, delta) | {"target": None if isinstance(graph, ox.DefaultGraph) else graph.value}
+    body = update.summary(written.submission, written.delta) | {
+        "target": None if isinstance(graph, ox.DefaultGraph) else graph.value}
     response = jsonify(body)
-    if created:
+    if written.created:
         response.status_code = 201
         response.headers["Location"] = graph.value
     return response
 
 
+def _written(write) -> graph_store.Written:
+    try:
+        return write()
+    except RecordError as error:
+        raise record_views._failed(error) from error
+
+
 @bp.put("/store")
 def replace() -> Response:
     """Replace the graph's content (GSP 5.3)."""
-    token = update.caller(_tokens(), request.headers.get("Authorization"))
+    authorization = request.headers.get("Authorization")
+    token = update.caller(_tokens(), authorization)
     graph = _required_target()
-    _refuse_protected(graph)
+    _writable(graph)
     new = _body_quads(graph)
-    store = current_store()
-    with records.WRITE_LOCK:
-        existed = _exists(store, graph)
-        old = list(store.quads_for_pattern(None, None, None, graph))
-        if old:
-            access.require(_tokens(), request.headers.get("Authorization"), access.ADMIN)
-        old_set, new_set = set(old), set(new)
-        delta = update.Delta(inserts=[q for q in new if q not in old_set], deletes=[q for q in old if q not in new_set],
-                             create=[] if existed else [graph])
-        submission = _commit(store, delta, token)
-    return _answer(submission, delta, graph, created=not existed)
+    written = _written(lambda: graph_store.replace(current_store(), graph, new, token, _tokens(), authorization,
+                                                   **_logged()))
+    return _answer(written, graph)
 
 
 @bp.post("/store")
@@ -208,16 +194,12 @@ def merge() -> Response:
     token = update.caller(_tokens(), request.headers.get("Authorization"))
     graph, sid = _target(), None
     if graph is None:
-        sid = records.new_id()
-        graph = ox.NamedNode(records.SUBMISSION_PREFIX + sid)
-    _refuse_protected(graph)
+        sid = new_id()
+        graph = ox.NamedNode(SUBMISSION_PREFIX + sid)
+    _writable(graph)
     new = _body_quads(graph)
-    store = current_store()
-    with records.WRITE_LOCK:
-        existed = _exists(store, graph)
-        delta = update.Delta(inserts=[q for q in new if q not in store], create=[] if existed else [graph])
-        submission = _commit(store, delta, token, sid)
-    return _answer(submission, delta, graph, created=not existed)
+    written = _written(lambda: graph_store.merge(current_store(), graph, new, token, sid=sid, **_logged()))
+    return _answer(written, graph)
 
 
 @bp.delete("/store")
@@ -226,12 +208,6 @@ def drop() -> Response:
     update.caller(_tokens(), request.headers.get("Authorization"))
     token = access.require(_tokens(), request.headers.get("Authorization"), access.ADMIN)
     graph = _required_target()
-    _refuse_protected(graph)
-    store = current_store()
-    with records.WRITE_LOCK:
-        if not _exists(store, graph):
-            raise _not_found(graph)
-        delta = update.Delta(deletes=list(store.quads_for_pattern(None, None, None, graph)),
-                             drop=[] if isinstance(graph, ox.DefaultGraph) else [graph])
-        submission = _commit(store, delta, token)
-    return _answer(submission, delta, graph, created=False)
+    _writable(graph)
+    written = _written(lambda: graph_store.drop(current_store(), graph, token, **_logged()))
+    return _answer(written, graph)

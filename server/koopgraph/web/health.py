@@ -5,7 +5,7 @@ from flask import Blueprint, Response, jsonify
 
 from koopgraph.web import cors
 from koopgraph.web.context import current_store
-from koopgraph.engine import store as kgstore
+from koopgraph import engine
 
 bp = Blueprint("health", __name__)
 
@@ -14,4 +14,4 @@ bp = Blueprint("health", __name__)
 @cors.read_endpoint
 def healthz() -> Response:
     """Status and the number of quads in the store (all graphs)."""
-    return jsonify(status="ok", triples=kgstore.size(current_store()))
+    return jsonify(status="ok", triples=engine.size(current_store()))

@@ -12,18 +12,20 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from koopgraph.engine import rdf as ox
 from koopgraph.web.context import current_store
-from koopgraph.engine import formats, store as kgstore
+from koopgraph.domain import origin
+from koopgraph.engine import formats
+from koopgraph import engine
 from koopgraph.domain import forms, map, questions
-from koopgraph import resources
+from koopgraph import content
 from koopgraph.domain import descriptions as described
 from koopgraph.errors import ApiError
 from koopgraph.domain.map import Category
 from koopgraph.domain.examples import BY_KEY as EXAMPLES_BY_KEY, EXAMPLES
-from koopgraph.sources import ID, KATALOG_GRAPH
+from koopgraph.namespaces import ID, KATALOG_GRAPH
 from koopgraph.domain.validation import load_shapes
 
 bp = Blueprint("pages", __name__)
@@ -113,7 +115,7 @@ def _catalogue(folder: str) -> dict[str, questions.NamedQuery]:
 
 def catalogue() -> dict[str, questions.NamedQuery]:
     """The named questions of the app's resources, loaded once per folder."""
-    root = current_app.config.get("RESOURCES") or resources.root()
+    root = current_app.config.get("RESOURCES") or content.root()
     return _catalogue(str(Path(root) / "queries"))
 
 
@@ -121,7 +123,7 @@ def _dataset_text(lang: str) -> dict[str, str]:
     """Title and description of the dataset from the catalogue graph, in lang."""
     sparql = f"""SELECT ?p ?text WHERE {{ GRAPH <{KATALOG_GRAPH}> {{ <{DATASET}> ?p ?text }}
       VALUES ?p {{ <{described.TITLE}> <{described.DCTERMS}description> }} FILTER(LANG(?text) = "{lang}") }}"""
-    found = {row["p"].value.rsplit("/", 1)[-1]: row["text"].value for row in kgstore.query(current_store(), sparql)}
+    found = {row["p"].value.rsplit("/", 1)[-1]: row["text"].value for row in engine.query(current_store(), sparql)}
     return {"title": found.get("title", "Koopgraph"), "description": found.get("description", "")}
 
 
@@ -215,7 +217,7 @@ def _edit_link(iri: str, rest: str) -> str | None:
     """/erfassen/bearbeiten/… for a submitted record of a kind with a form;
     records from the source files are changed in the files, so they get none."""
     store = current_store()
-    if forms.is_file_backed(store, iri):
+    if origin.is_file_backed(store, iri):
         return None
     if forms.kind_of(store, load_shapes(current_app.config.get("RESOURCES")), iri) is None:
         return None

@@ -8,12 +8,13 @@ gets a clear 400 instead of an empty or surprising answer.
 from functools import cache as memoize
 from pathlib import Path
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from koopgraph.engine import rdf as ox
 from koopgraph.web import cache, cors
 from koopgraph.web.context import current_store
-from koopgraph.engine import formats, limits, store as kgstore
+from koopgraph.engine import formats, limits
+from koopgraph import engine
 from koopgraph.domain import openapi, questions
 from koopgraph.errors import ApiError
 
@@ -81,7 +82,7 @@ def _evaluate(query: questions.NamedQuery, terms: dict, fmt) -> bytes:
     store, limit = current_store(), current_app.config["MAX_RESULT_ROWS"]
 
     def work(job: limits.Job) -> bytes:
-        return limits.write(lambda: kgstore.query(store, query.sparql, substitutions=terms), fmt, limit, job)
+        return limits.write(lambda: engine.query(store, query.sparql, substitutions=terms), fmt, limit, job)
 
     return current_app.extensions["koopgraph.queries"].run(work)
 

@@ -7,15 +7,19 @@ administrator revert one. Every request reads top-down: size and type →
 parse → gate → answer.
 """
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from koopgraph.engine import rdf as ox
 from koopgraph.domain import access
+from koopgraph.writes.gate import RecordError
+from koopgraph.writes.submissions import listing as list_submissions
+from koopgraph.writes.revert import revert as revert_submission
+from koopgraph.writes.submissions import Submission
 from koopgraph.web.context import current_store
 from koopgraph.engine import rdf_input
 from koopgraph.writes import records
 from koopgraph.errors import ApiError
-from koopgraph.sources import ID
+from koopgraph.namespaces import ID
 from koopgraph.domain.validation import Change, Report, check_change, load_shapes
 
 bp = Blueprint("records", __name__)
@@ -73,7 +77,7 @@ def validate() -> Response:
     return jsonify(_report_json(report))
 
 
-def _failed(error: records.RecordError) -> ApiError:
+def _failed(error: RecordError) -> ApiError:
     details = {"iris": error.iris} if error.iris else {}
     if error.report is not None:
         details |= _report_json(error.report)
@@ -93,7 +97,7 @@ def _record_iri(key: str) -> str:
     return iri
 
 
-def _written(submission: records.Submission, status: int) -> Response:
+def _written(submission: Submission, status: int) -> Response:
     response = jsonify({"submission": submission.id, "graph": submission.graph, "operation": submission.operation,
                         "records": list(submission.records)})
     response.status_code = status
@@ -109,7 +113,7 @@ def create() -> Response:
     try:
         submission = records.insert(current_store(), parsed.triples, who, _shapes(),
                                     body=request.get_data(), media_type=request.mimetype)
-    except records.RecordError as error:
+    except RecordError as error:
         raise _failed(error) from error
     return _written(submission, 201)
 
@@ -121,7 +125,7 @@ def replace(key: str) -> Response:
     try:
         submission = records.replace(current_store(), _record_iri(key), parsed.triples, who, _shapes(),
                                      body=request.get_data(), media_type=request.mimetype)
-    except records.RecordError as error:
+    except RecordError as error:
         raise _failed(error) from error
     return _written(submission, 200)
 
@@ -131,7 +135,7 @@ def remove(key: str) -> Response:
     who = _caller(access.WRITE)
     try:
         submission = records.delete(current_store(), _record_iri(key), who, _shapes())
-    except records.RecordError as error:
+    except RecordError as error:
         raise _failed(error) from error
     return _written(submission, 200)
 
@@ -140,14 +144,14 @@ def remove(key: str) -> Response:
 def listing() -> Response:
     return jsonify({"submissions": [
         {"id": s.id, "graph": s.graph, "operation": s.operation, "agent": s.agent, "time": s.time,
-         "records": list(s.records), "reverted": s.reverted} for s in records.submissions(current_store())]})
+         "records": list(s.records), "reverted": s.reverted} for s in list_submissions(current_store())]})
 
 
 @bp.post("/submissions/<sid>/revert")
 def revert(sid: str) -> Response:
     who = _caller(access.ADMIN)
     try:
-        submission = records.revert(current_store(), sid, who, _shapes())
-    except records.RecordError as error:
+        submission = revert_submission(current_store(), sid, who, _shapes())
+    except RecordError as error:
         raise _failed(error) from error
     return _written(submission, 200)

@@ -16,18 +16,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, copy_current_request_context, current_app, jsonify, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from koopgraph.engine import rdf as ox
 from koopgraph.web import cache, cors, pages, records as record_views, request_log
+from koopgraph.writes.gate import RecordError
 from koopgraph.web.context import current_store
-from koopgraph.engine import federation, formats, limits, sparqltext, store as kgstore
-from koopgraph.writes import records, update
+from koopgraph.engine import federation, formats, limits, sparqltext
+from koopgraph import engine
+from koopgraph.writes import update
 from koopgraph.domain import service_description
 from koopgraph.errors import ApiError
-from koopgraph.sources import BASE
+from koopgraph.namespaces import BASE
 
 bp = Blueprint("sparql", __name__)
 
@@ -79,7 +81,7 @@ def _evaluated(operation: Operation) -> cache.Answer:
     @copy_current_request_context
     def evaluate(job: limits.Job) -> cache.Answer:
         first = [_run(operation)]
-        chosen = formats.negotiate(accept, kgstore.result_kind(first[0]), operation.format_names)
+        chosen = formats.negotiate(accept, engine.result_kind(first[0]), operation.format_names)
         with _service_errors(operation.query):
             body = limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
         return cache.Answer(body, chosen.media_type)
@@ -118,7 +120,7 @@ def _run(operation: Operation):
     """store.query with the endpoint's settings; relative IRIs in the query
     resolve against the Koopgraph namespace, wherever the server runs."""
     try:
-        return kgstore.query(
+        return engine.query(
             current_store(),
             operation.query,
             strict=current_app.config["STRICT_DATASET"],
@@ -126,11 +128,11 @@ def _run(operation: Operation):
             named_graphs=operation.named_graphs,
             base_iri=BASE,
         )
-    except kgstore.QuerySyntaxError as error:
+    except engine.QuerySyntaxError as error:
         raise ApiError(400, error.de, error.en, "query-syntax") from error
-    except kgstore.QueryNotSupportedError as error:
+    except engine.QueryNotSupportedError as error:
         raise ApiError(400, error.de, error.en, "query-not-supported") from error
-    except kgstore.InvalidIriError as error:
+    except engine.InvalidIriError as error:
         raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
 
 
@@ -183,7 +185,7 @@ def _update(operation: Operation) -> Response:
             using=list(operation.using_graphs),
             using_named=list(operation.using_named_graphs),
         )
-    except records.RecordError as error:
+    except RecordError as error:
         raise record_views._failed(error) from error
     return jsonify(update.summary(submission, delta))
 
@@ -192,8 +194,8 @@ def _service_description(operation: Operation) -> Response:
     store, strict = current_store(), current_app.config["STRICT_DATASET"]
     triples = service_description.describe(
         request.base_url,
-        kgstore.triple_count(store, strict=strict),
-        kgstore.graph_counts(store),
+        engine.triple_count(store, strict=strict),
+        engine.graph_counts(store),
         union=not strict,
     )
     if current_app.extensions["koopgraph.tokens"]:

@@ -25,17 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import pyoxigraph as ox
-
-from koopgraph.writes import records
-from koopgraph.engine import store as kgstore
-from koopgraph.errors import KoopgraphError
-from koopgraph.sources import GRAPH
 from koopgraph.domain.validation import Change
+from koopgraph.engine import rdf as ox
+from koopgraph.engine.interface import Engine
+from koopgraph.errors import KoopgraphError
+from koopgraph.namespaces import IMPORT_PREFIX
+from koopgraph.writes import gate
+from koopgraph.writes.submissions import Entry, Submission, imported_checksum
 
-IMPORT_PREFIX = GRAPH + "import/"
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-_KOOP = "https://w3id.org/koopgraph/ontology#"
 
 
 class BulkImportError(KoopgraphError):
@@ -48,7 +46,7 @@ class BulkOutcome:
     added: int
     removed: int
     checked: bool
-    submission: records.Submission | None  # None: the same file was imported already
+    submission: Submission | None  # None: the same file was imported already
 
 
 class _Counting:
@@ -88,16 +86,6 @@ def checksum(path: Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _imported_checksum(store: ox.Store, graph: ox.NamedNode) -> str | None:
-    """The checksum the newest log entry of an import into graph recorded."""
-    rows = store.query(f"""
-        PREFIX koop: <{_KOOP}> PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?sum WHERE {{ GRAPH <{records.SUBMISSIONS_GRAPH}> {{
-            ?s koop:vorgang "import" ; koop:graph {graph} ; koop:pruefsumme ?sum ; prov:generatedAtTime ?t }} }}
-        ORDER BY DESC(?t) LIMIT 1""")
-    return next((row["sum"].value for row in rows), None)
-
-
 def _parsed(path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode,
             progress: Callable[[int], None] | None, offset: int = 0) -> Iterator[ox.Quad]:
     report = None if progress is None else (lambda done: progress(offset + done))
@@ -114,53 +102,34 @@ def _syntax_checked(path: Path, fmt: ox.RdfFormat, progress: Callable[[int], Non
             pass
 
 
-def run(store: ox.Store, path: Path, fmt: ox.RdfFormat, name: str, agent: str, *, check: bool = True, shapes=None,
+def run(store: Engine, path: Path, fmt: ox.RdfFormat, name: str, agent: str, *, check: bool = True, shapes=None,
         progress: Callable[[int], None] | None = None) -> BulkOutcome:
     """Import path into …/graph/import/<name>. progress gets the bytes
     read so far, counting the file twice: reading (and checking), loading."""
     graph = graph_for(name)
     digest, size = checksum(path), Path(path).stat().st_size
-    with records.WRITE_LOCK:
-        if _imported_checksum(store, graph) == digest:
-            return BulkOutcome(graph.value, 0, 0, check, None)
-        removed = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    removed = [0]
+
+    def plan() -> gate.Bulk | None:
+        if imported_checksum(store, graph) == digest:
+            return None
+        removed[0] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         try:
             if check:
                 quads = list(_parsed(path, fmt, graph, progress))
                 old = tuple(q.triple for q in store.quads_for_pattern(None, None, None, graph))
-                records._gate(store, Change(inserts=tuple(q.triple for q in quads), deletes=old), shapes)
+                change = Change(inserts=tuple(q.triple for q in quads), deletes=old)
                 if progress is not None:
                     progress(2 * size)
-            else:
-                _syntax_checked(path, fmt, progress)
-                quads = _parsed(path, fmt, graph, progress, offset=size)
+                return gate.Bulk(graph, quads, replace_all=True, change=change)
+            _syntax_checked(path, fmt, progress)
+            return gate.Bulk(graph, _parsed(path, fmt, graph, progress, offset=size), replace_all=True)
         except SyntaxError as error:
             raise BulkImportError(f"{path}: kein gültiges RDF (Zeile {error.lineno}): {error.msg}",
                                   f"{path}: not valid RDF (line {error.lineno}): {error.msg}") from error
-        added = _replace(store, graph, quads)
-        sid = records.new_id()
-        submission = records.Submission(sid, records.SUBMISSION_PREFIX + sid, "import", agent, records._now(), ())
-        log = records._log(submission, [], digest, f"{fmt.media_type}; bulk", data_graph=graph.value)
-        # The log entry comes last: an import cut short has none and is completed by running it again.
-        kgstore.write_quads(store, log, [])
-    return BulkOutcome(graph.value, added, removed, check, submission)
 
-
-def _replace(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> int:
-    """Empty the graph, then stream the quads in; returns how many."""
-    counted = [0]
-
-    def counting() -> Iterator[ox.Quad]:
-        for quad in quads:
-            counted[0] += 1
-            yield quad
-
-    if kgstore.is_remote(store):
-        store.update(f"DROP SILENT GRAPH {graph}")
-        store.extend(counting())
-    else:
-        store.clear_graph(graph)
-        store.bulk_extend(counting())
-        store.flush()
-    kgstore.changed(store)
-    return counted[0]
+    entry = Entry("import", agent, checksum=digest, media_type=f"{fmt.media_type}; bulk")
+    submission, added = gate.bulk(store, plan, entry, shapes=shapes)
+    if submission is None:
+        return BulkOutcome(graph.value, 0, 0, check, None)
+    return BulkOutcome(graph.value, added, removed[0], check, submission)

@@ -1,24 +1,59 @@
-"""Which file goes into which named graph.
+"""The RDF content Koopgraph is built from: where its folders are
+(ontology/, data/, shapes/, queries/) and which file goes into which named
+graph.
 
-The graph a triple lives in is decided only by the file's place in the tree,
-so rebuilding can replace exactly the graphs that come from files and leave
-everything else in the store (e.g. user submissions) alone.
+A wheel carries the folders inside the package; a checkout or editable
+install reads them live from the repository, so edits show up without
+reinstalling. The graph a triple lives in is decided only by the file's
+place in the tree, so rebuilding can replace exactly the graphs that come
+from files and leave everything else in the store (e.g. user submissions)
+alone.
 """
 
+import os
 from dataclasses import dataclass
+from importlib import resources as _importlib_resources
 from pathlib import Path
 from urllib.parse import quote
 
 from koopgraph.errors import KoopgraphError
+from koopgraph.namespaces import GRAPH, KATALOG_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
 
-BASE = "https://w3id.org/koopgraph/"
-ONTOLOGY_NS = BASE + "ontology#"
-ID = BASE + "id/"
-GRAPH = ID + "graph/"
+ENV_VAR = "KOOPGRAPH_RESOURCES"
+FOLDERS = ("ontology", "data", "shapes", "queries")
 
-ONTOLOGY_GRAPH = GRAPH + "ontology"
-SHAPES_GRAPH = GRAPH + "shapes"
-KATALOG_GRAPH = GRAPH + "katalog"
+
+class ResourcesNotFoundError(KoopgraphError):
+    """No directory with an ontology/ folder could be found."""
+
+
+def _packaged() -> Path | None:
+    candidate = _importlib_resources.files("koopgraph") / "resources"
+    # Only a real directory is usable: the store reads files by path.
+    path = Path(str(candidate))
+    return path if path.is_dir() else None
+
+
+def _checkout() -> Path:
+    # server/koopgraph/content.py -> repository root
+    return Path(__file__).resolve().parents[2]
+
+
+def root() -> Path:
+    """The directory holding ontology/, data/, shapes/ and queries/."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        chosen = Path(override).expanduser().resolve()
+        origin = f"{ENV_VAR}={override}"
+    else:
+        chosen = _packaged() or _checkout()
+        origin = str(chosen)
+    if not (chosen / "ontology").is_dir():
+        raise ResourcesNotFoundError(
+            f"Kein Ordner ontology/ in {origin} gefunden",
+            f"No ontology/ folder found in {origin}",
+        )
+    return chosen
 
 # Suffixes the store can parse; everything else (csv, md, geojson, ...) is
 # source material for humans or converters and is never loaded.
