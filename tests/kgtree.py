@@ -38,7 +38,11 @@ id:jc-luebeck a kg:Jobcenter .
     "data/seed/notes.md": "# not RDF\n",
     "data/opendata/orte.csv": "ort\nKiel\n",
     "data/opendata/kreise.geojson": "{}\n",
-    "queries/count.rq": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n",
+    # a valid named question: the app loads queries/ at start-up and refuses a broken one
+    "queries/count.rq": ("#+ title: {de: Anzahl der Aussagen, en: Number of statements}\n"
+                         "#+ description: {de: Zählt alle Aussagen., en: Counts all statements.}\n"
+                         "#+ columns: [n]\n"
+                         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n"),
 }
 
 EXPECTED_COUNTS = {

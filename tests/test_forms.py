@@ -1,4 +1,4 @@
-"""Entering records in the browser (/erfassen): forms generated from the
+"""Entering records in the browser (/forms): forms generated from the
 shapes, over the real packaged data with the Flask test client.
 
 Proves: which kinds get a form (derived from the shapes), that a form has a
@@ -83,7 +83,7 @@ def post(web, path: str, data: dict, token: str | None = None, headers=BROWSER):
 
 
 def sign_in(web, secret: str = SECRET):
-    return post(web, "/anmelden", {"token": secret, "weiter": "/erfassen"}, token=csrf(page(web, "/anmelden")))
+    return post(web, "/login", {"token": secret, "weiter": "/forms"}, token=csrf(page(web, "/login")))
 
 
 def field_html(html: str, key: str) -> str:
@@ -108,19 +108,19 @@ def dump(app) -> bytes:
 
 
 def test_the_kinds_listed_are_the_koop_classes_of_shapes_with_property_shapes_minus_regions_event_and_provenance(web, app):
-    html = page(web, "/erfassen")
-    links = re.findall(r'<li><a href="/erfassen/([a-z]+)">([^<]+)</a>', html)
+    html = page(web, "/forms")
+    links = re.findall(r'<li><a href="/forms/([a-z]+)">([^<]+)</a>', html)
     assert links == [("helferfunktion", "Helferfunktion"), ("kooperation", "Kooperation"), ("massnahme", "Maßnahme"),
                      ("organisation", "Organisation"), ("zusatzleistung", "Zusatzleistung")]
     classes = forms.kind_classes(load_shapes(), app.extensions["koopgraph.store"])
     assert set(classes.values()) == {KOOP + c for c in ("Helferfunktion", "Kooperation", "Massnahme", "Organisation",
                                                         "Zusatzleistung")}
-    assert '<a href="/erfassen"' in html and ">Erfassen</a>" in html  # in the navigation
-    assert "Enter records" in page(web, "/erfassen?lang=en")
+    assert '<a href="/forms"' in html and ">Erfassen</a>" in html  # in the navigation
+    assert "Enter records" in page(web, "/forms?lang=en")
 
 
 def test_the_kooperation_form_has_a_field_per_property_shape_labelled_from_the_ontology_with_required_from_min_count(web, kg):
-    html = page(web, "/erfassen/kooperation")
+    html = page(web, "/forms/kooperation")
     shapes = load_shapes()
     shape = URIRef("https://w3id.org/koopgraph/shapes#KooperationShape")
     paths = {str(shapes.value(ps, SH.path)): int(shapes.value(ps, SH.minCount) or 0)
@@ -145,14 +145,14 @@ def test_the_kooperation_form_has_a_field_per_property_shape_labelled_from_the_o
 
 
 def test_the_form_speaks_english_with_lang_en(web):
-    html = page(web, "/erfassen/kooperation?lang=en")
+    html = page(web, "/forms/kooperation?lang=en")
     assert '<html lang="en">' in html
     assert re.search(r'<label for="f-koop-seit-1">Exists since</label>', html)
     assert "Exactly one status is required" in html and ">exists</option>" in html
 
 
 def test_widgets_follow_the_shapes_datatypes_and_cardinalities(web):
-    html = page(web, "/erfassen/massnahme")
+    html = page(web, "/forms/massnahme")
     assert re.search(r'<input type="number" id="f-koop-anzahl-1" name="koop:anzahl" value="" step="1" min="1"', html)
     assert re.search(r'<input type="number" id="f-koop-weiterbildungsanteil-1"[^>]* step="any" min="0" max="1"', html)
     assert re.search(r'<input type="checkbox" id="f-koop-migrantenspezifisch-1" name="koop:migrantenspezifisch" value="true"', html)
@@ -160,7 +160,7 @@ def test_widgets_follow_the_shapes_datatypes_and_cardinalities(web):
     # repeatable (no sh:maxCount): checkboxes for vocabularies, "+ weitere" for others; single-valued: no button
     assert 'name="koop:zielgruppe" value="https://w3id.org/koopgraph/id/zielgruppe/' in html
     assert 'value="mehr:koop:anbieter"' in html and 'value="mehr:koop:anzahl"' not in html
-    kooperation = page(web, "/erfassen/kooperation")
+    kooperation = page(web, "/forms/kooperation")
     assert re.search(r'<input type="number" id="f-koop-seit-1" name="koop:seit" value="" step="1"', kooperation)
     # pickers: a datalist of what the graph holds, and the classes for the search
     assert re.search(r'<input type="text" id="f-koop-region-1" name="koop:region" value="" list="liste-koop-Region"'
@@ -171,7 +171,7 @@ def test_widgets_follow_the_shapes_datatypes_and_cardinalities(web):
 
 
 def test_drop_down_options_are_exactly_the_concepts_of_the_scheme_with_their_german_labels(web, kg):
-    html = page(web, "/erfassen/kooperation")
+    html = page(web, "/forms/kooperation")
     select = re.search(r'<select id="f-koop-kooperationsform-1".*?</select>', field_html(html, "koop:kooperationsform"), re.S).group(0)
     shown = dict(re.findall(r'<option value="([^"]+)">([^<]+)</option>', select))
     concepts = {row["c"].value: row["l"].value for row in kgstore.query(kg, """
@@ -191,7 +191,7 @@ def test_drop_down_options_are_exactly_the_concepts_of_the_scheme_with_their_ger
 
 def test_form_data_becomes_the_expected_triples(app):
     store = app.extensions["koopgraph.store"]
-    with app.test_request_context("/erfassen/kooperation"):
+    with app.test_request_context("/forms/kooperation"):
         kind = forms.kind(load_shapes(), store, "kooperation", "de")
         state = {k: v if isinstance(v, list) else [v] for k, v in FILLED.items()}
         built = forms.to_rdf(kind, state, store, "de")
@@ -216,7 +216,7 @@ def test_form_data_becomes_the_expected_triples(app):
 def test_pruefen_without_javascript_shows_the_german_message_next_to_the_missing_status(web, app):
     before = dump(app)
     data = {k: v for k, v in FILLED.items() if k != "koop:status"}
-    response = post(web, "/erfassen/kooperation", data | {"aktion": "pruefen"})
+    response = post(web, "/forms/kooperation", data | {"aktion": "pruefen"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     status = field_html(html, "koop:status")
@@ -233,14 +233,14 @@ def test_pruefen_without_javascript_shows_the_german_message_next_to_the_missing
 
 def test_messages_about_the_whole_record_go_to_the_slug_and_the_source_field(web):
     data = {k: v for k, v in FILLED.items() if k != "dcterms:source"} | {"kuerzel": "Ostholstein-Neu"}
-    html = post(web, "/erfassen/kooperation", data | {"aktion": "pruefen"}).get_data(as_text=True)
+    html = post(web, "/forms/kooperation", data | {"aktion": "pruefen"}).get_data(as_text=True)
     assert messages_of(html, "kuerzel")[0].startswith("Die IRI einer Kooperation ist https://w3id.org/koopgraph/id/kooperation/")
     assert messages_of(html, "dcterms:source")[0].startswith("Quelle fehlt")
 
 
 def test_an_ill_formed_year_gets_the_shapes_message_and_an_unknown_name_a_hint(web):
     data = FILLED | {"koop:seit": "20x6", "koop:beteiligt": ["Gibt es nicht GmbH"]}
-    html = post(web, "/erfassen/kooperation", data | {"aktion": "pruefen"}).get_data(as_text=True)
+    html = post(web, "/forms/kooperation", data | {"aktion": "pruefen"}).get_data(as_text=True)
     assert messages_of(html, "koop:seit") == ["„Besteht seit“ ist höchstens eine Jahreszahl (xsd:gYear, z. B. \"2000\"^^xsd:gYear)."]
     assert "gibt es im Graphen nicht" in messages_of(html, "koop:beteiligt")[0]
 
@@ -248,7 +248,7 @@ def test_an_ill_formed_year_gets_the_shapes_message_and_an_unknown_name_a_hint(w
 def test_checking_while_typing_gets_json_with_messages_by_field_and_stores_nothing(web, app):
     before = dump(app)
     data = {k: v for k, v in FILLED.items() if k != "koop:status"}
-    response = post(web, "/erfassen/kooperation?lang=en", data | {"aktion": "pruefen"},
+    response = post(web, "/forms/kooperation?lang=en", data | {"aktion": "pruefen"},
                     headers={"Accept": "application/json"})
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
@@ -256,20 +256,20 @@ def test_checking_while_typing_gets_json_with_messages_by_field_and_stores_nothi
     assert body["fields"] == {"koop:status": ["Exactly one status is required: exists, in preparation, planned, "
                                               "aimed for, none, refused or not reported."]}
     assert "koop:region region:01055" in body["turtle"]
-    ok = post(web, "/erfassen/kooperation", FILLED | {"aktion": "pruefen"}, headers={"Accept": "application/json"})
+    ok = post(web, "/forms/kooperation", FILLED | {"aktion": "pruefen"}, headers={"Accept": "application/json"})
     assert ok.get_json()["conforms"] is True and ok.get_json()["fields"] == {}
     assert dump(app) == before
 
 
 def test_the_search_finds_things_of_the_class_with_the_text_as_a_bound_parameter(web):
-    found = web.get("/erfassen/suche", query_string={"klasse": "koop:Region", "q": "osthol"}).get_json()["results"]
+    found = web.get("/forms/search", query_string={"klasse": "koop:Region", "q": "osthol"}).get_json()["results"]
     assert found[0] == {"value": "Ostholstein (region/01055)", "label": "Ostholstein", "iri": ID + "region/01055",
                         "kind": "Kreis"}
-    organisations = web.get("/erfassen/suche", query_string={"klasse": "koop:Organisation", "q": "ARGE Osth"}).get_json()
+    organisations = web.get("/forms/search", query_string={"klasse": "koop:Organisation", "q": "ARGE Osth"}).get_json()
     assert organisations["results"][0]["iri"] == ID + "organisation/arge-ostholstein"
-    nasty = web.get("/erfassen/suche", query_string={"klasse": "koop:Region", "q": '") } } SELECT * { ?s ?p ?o } #'})
+    nasty = web.get("/forms/search", query_string={"klasse": "koop:Region", "q": '") } } SELECT * { ?s ?p ?o } #'})
     assert nasty.status_code == 200 and nasty.get_json()["results"] == []
-    assert web.get("/erfassen/suche", query_string={"klasse": "rdfs:Resource", "q": "x"}).status_code == 400
+    assert web.get("/forms/search", query_string={"klasse": "rdfs:Resource", "q": "x"}).status_code == 400
 
 
 # ---------------------------------------------------------------- signing in, CSRF, writing
@@ -277,13 +277,13 @@ def test_the_search_finds_things_of_the_class_with_the_text_as_a_bound_parameter
 
 def test_submit_without_signing_in_stores_nothing_and_offers_the_turtle_download(web, app):
     before = dump(app)
-    response = post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
+    response = post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
     assert response.status_code == 403
     html = response.get_data(as_text=True)
     assert "Zum Speichern bitte anmelden" in html
     assert '<button type="submit" name="aktion" value="herunterladen" class="zweitrangig">Als Turtle herunterladen</button>' in html
     assert 'value="Kooperationsvereinbarung ARGE und Migrationsfachdienste Ostholstein"' in html  # nothing lost
-    download = post(web, "/erfassen/kooperation", FILLED | {"aktion": "herunterladen"})
+    download = post(web, "/forms/kooperation", FILLED | {"aktion": "herunterladen"})
     assert download.status_code == 200 and download.mimetype == "text/turtle"
     assert download.headers["Content-Disposition"] == 'attachment; filename="ostholstein-vereinbarung-2026.ttl"'
     text = download.get_data(as_text=True)
@@ -295,15 +295,15 @@ def test_submit_without_signing_in_stores_nothing_and_offers_the_turtle_download
 
 def test_a_downloaded_record_that_is_not_yet_valid_says_what_is_missing(web):
     data = {k: v for k, v in FILLED.items() if k != "koop:status"}
-    text = post(web, "/erfassen/kooperation", data | {"aktion": "herunterladen"}).get_data(as_text=True)
+    text = post(web, "/forms/kooperation", data | {"aktion": "herunterladen"}).get_data(as_text=True)
     assert "# Noch nicht in Ordnung:\n# - Genau ein Status ist nötig" in text
 
 
 def test_signing_in_exchanges_the_token_for_an_httponly_samesite_strict_session_cookie(web):
-    html = page(web, "/anmelden")
-    assert '<input type="password" id="token" name="token"' in html and 'method="post" action="/anmelden"' in html
+    html = page(web, "/login")
+    assert '<input type="password" id="token" name="token"' in html and 'method="post" action="/login"' in html
     response = sign_in(web)
-    assert response.status_code == 303 and response.headers["Location"] == "/erfassen"
+    assert response.status_code == 303 and response.headers["Location"] == "/forms"
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(SESSION_COOKIE + "=")]
     assert len(cookies) == 1
     cookie = cookies[0]
@@ -311,18 +311,18 @@ def test_signing_in_exchanges_the_token_for_an_httponly_samesite_strict_session_
     assert "Secure" not in cookie  # plain http in the test; https sets Secure
     value = cookie.split(";")[0].split("=", 1)[1]
     assert SECRET not in cookie and len(value) >= 40
-    assert "Angemeldet als <strong>fallbearbeitung</strong>" in page(web, "/erfassen")
+    assert "Angemeldet als <strong>fallbearbeitung</strong>" in page(web, "/forms")
     # over https the cookie is Secure
-    secure = web.post("/anmelden", base_url="https://localhost", headers=BROWSER,
-                      data={"token": SECRET, "csrf": csrf(page(web, "/anmelden"))})
+    secure = web.post("/login", base_url="https://localhost", headers=BROWSER,
+                      data={"token": SECRET, "csrf": csrf(page(web, "/login"))})
     assert any("Secure" in c for c in secure.headers.getlist("Set-Cookie") if c.startswith(SESSION_COOKIE))
 
 
 def test_signing_in_returns_only_to_a_path_on_this_site(web):
-    for target, expected in (("/erfassen/massnahme", "/erfassen/massnahme"), ("//evil.example/x", "/erfassen"),
-                             ("https://evil.example/", "/erfassen"), ("/\t/evil.example", "/erfassen"),
-                             ("/\\evil.example", "/erfassen")):
-        response = post(web, "/anmelden", {"token": SECRET, "weiter": target}, token=csrf(page(web, "/anmelden")))
+    for target, expected in (("/forms/massnahme", "/forms/massnahme"), ("//evil.example/x", "/forms"),
+                             ("https://evil.example/", "/forms"), ("/\t/evil.example", "/forms"),
+                             ("/\\evil.example", "/forms")):
+        response = post(web, "/login", {"token": SECRET, "weiter": target}, token=csrf(page(web, "/login")))
         assert response.status_code == 303 and response.headers["Location"] == expected, target
 
 
@@ -331,7 +331,7 @@ def test_a_wrong_token_or_a_token_in_the_url_does_not_sign_in(web):
     assert response.status_code == 403 and "Dieses Token ist nicht gültig." in response.get_data(as_text=True)
     assert not any(c.startswith(SESSION_COOKIE + "=") and "Expires=Thu, 01 Jan 1970" not in c
                    for c in response.headers.getlist("Set-Cookie"))
-    for path in (f"/anmelden?token={SECRET}", f"/erfassen?token={SECRET}"):
+    for path in (f"/login?token={SECRET}", f"/forms?token={SECRET}"):
         response = web.get(path, headers=BROWSER)
         assert not any(c.startswith(SESSION_COOKIE) for c in response.headers.getlist("Set-Cookie"))
         assert "Angemeldet als" not in response.get_data(as_text=True)
@@ -340,18 +340,18 @@ def test_a_wrong_token_or_a_token_in_the_url_does_not_sign_in(web):
 def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(web, app):
     before = dump(app)
     sign_in(web)
-    page(web, "/erfassen/kooperation")
+    page(web, "/forms/kooperation")
     for data in (FILLED | {"aktion": "speichern"}, FILLED | {"aktion": "speichern", "csrf": "falsch"}):
-        response = web.post("/erfassen/kooperation", data=data, headers=BROWSER)
+        response = web.post("/forms/kooperation", data=data, headers=BROWSER)
         assert response.status_code == 403 and "CSRF" in response.get_data(as_text=True)
-    assert web.post("/anmelden", data={"token": SECRET}, headers=BROWSER).status_code == 403
-    assert web.post("/abmelden", data={}, headers=BROWSER).status_code == 403
-    assert "Angemeldet als" in page(web, "/erfassen")  # the refused sign-out did nothing
+    assert web.post("/login", data={"token": SECRET}, headers=BROWSER).status_code == 403
+    assert web.post("/logout", data={}, headers=BROWSER).status_code == 403
+    assert "Angemeldet als" in page(web, "/forms")  # the refused sign-out did nothing
     assert dump(app) == before
     # another browser's token does not fit this browser
     other = app.test_client()
-    foreign = csrf(page(other, "/erfassen/kooperation"))
-    assert web.post("/erfassen/kooperation", data=FILLED | {"aktion": "pruefen", "csrf": foreign},
+    foreign = csrf(page(other, "/forms/kooperation"))
+    assert web.post("/forms/kooperation", data=FILLED | {"aktion": "pruefen", "csrf": foreign},
                     headers=BROWSER).status_code == 403
 
 
@@ -361,7 +361,7 @@ def test_a_signed_in_submit_creates_the_record_and_lands_on_its_page(web, app):
               for r in questions.run(store, questions.load_queries()["kooperation-nach-region"], {})}
     assert answer["01055"] == "keine-angaben"
     sign_in(web)
-    response = post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
+    response = post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
     assert response.status_code == 303 and response.headers["Location"] == "/id/kooperation/ostholstein-vereinbarung-2026"
     record = page(web, response.headers["Location"])
     assert "Kooperationsvereinbarung ARGE und Migrationsfachdienste Ostholstein" in record
@@ -371,27 +371,27 @@ def test_a_signed_in_submit_creates_the_record_and_lands_on_its_page(web, app):
               for r in questions.run(store, questions.load_queries()["kooperation-nach-region"], {})}
     assert answer["01055"] == "ja"
     # the same slug again: refused at the slug field, nothing doubled
-    again = post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
+    again = post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
     assert again.status_code == 409 and "Diesen Eintrag gibt es schon" in messages_of(again.get_data(as_text=True), "kuerzel")[0]
 
 
 def test_an_invalid_signed_in_submit_is_refused_by_the_gate_with_the_messages_at_the_fields(web, app):
     before = dump(app)
     sign_in(web)
-    response = post(web, "/erfassen/kooperation", {k: v for k, v in FILLED.items() if k != "koop:region"} | {"aktion": "speichern"})
+    response = post(web, "/forms/kooperation", {k: v for k, v in FILLED.items() if k != "koop:region"} | {"aktion": "speichern"})
     assert response.status_code == 422
     assert messages_of(response.get_data(as_text=True), "koop:region")[0].startswith("Mindestens eine Region ist nötig")
     assert dump(app) == before
 
 
 def test_the_form_is_kept_through_signing_in(web):
-    response = post(web, "/erfassen/kooperation", FILLED | {"aktion": "anmelden"})
+    response = post(web, "/forms/kooperation", FILLED | {"aktion": "anmelden"})
     assert response.status_code == 303
     target = re.search(r"weiter=([^&]+)", response.headers["Location"]).group(1)
     from urllib.parse import unquote
     back = unquote(target)
-    assert back.startswith("/erfassen/kooperation?entwurf=")
-    signed = post(web, "/anmelden", {"token": SECRET, "weiter": back}, token=csrf(page(web, "/anmelden")))
+    assert back.startswith("/forms/kooperation?entwurf=")
+    signed = post(web, "/login", {"token": SECRET, "weiter": back}, token=csrf(page(web, "/login")))
     assert signed.headers["Location"] == back
     html = page(web, back)
     assert "Ihre Angaben sind wieder da" in html and 'value="ostholstein-vereinbarung-2026"' in html
@@ -401,8 +401,8 @@ def test_the_form_is_kept_through_signing_in(web):
 
 def test_editing_opens_the_form_filled_with_the_record_and_replaces_it(web, app):
     sign_in(web)
-    post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
-    path = "/erfassen/bearbeiten/kooperation/ostholstein-vereinbarung-2026"
+    post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
+    path = "/forms/edit/kooperation/ostholstein-vereinbarung-2026"
     html = page(web, path)
     assert 'name="kuerzel"' not in html and NEW in html
     assert 'value="Kooperationsvereinbarung ARGE und Migrationsfachdienste Ostholstein"' in html
@@ -421,11 +421,11 @@ def test_editing_opens_the_form_filled_with_the_record_and_replaces_it(web, app)
 
 def test_a_submitted_records_page_links_to_its_form_and_a_record_from_the_files_does_not(web):
     sign_in(web)
-    post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
-    link = 'href="/erfassen/bearbeiten/kooperation/ostholstein-vereinbarung-2026"'
+    post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
+    link = 'href="/forms/edit/kooperation/ostholstein-vereinbarung-2026"'
     assert link in page(web, "/id/kooperation/ostholstein-vereinbarung-2026")
     from_minutes = page(web, "/id/organisation/arge-ostholstein")
-    assert "/erfassen/bearbeiten/" not in from_minutes and "bearbeiten oder löschen" not in from_minutes
+    assert "/forms/edit/" not in from_minutes and "bearbeiten oder löschen" not in from_minutes
 
 
 def test_editing_keeps_statements_the_form_cannot_show(app):
@@ -449,14 +449,14 @@ def test_editing_keeps_statements_the_form_cannot_show(app):
 
 def test_deleting_asks_for_confirmation_then_deletes(web, app):
     sign_in(web)
-    post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
-    path = "/erfassen/loeschen/kooperation/ostholstein-vereinbarung-2026"
+    post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
+    path = "/forms/delete/kooperation/ostholstein-vereinbarung-2026"
     html = page(web, path)
     assert "Eintrag löschen?" in html and f'<form method="post" action="{path}"' in html
     store = app.extensions["koopgraph.store"]
     assert forms.record_triples(store, NEW)  # asking deleted nothing
     response = post(web, path, {}, token=csrf(html))
-    assert response.status_code == 303 and response.headers["Location"] == "/erfassen?geloescht=kooperation%2Fostholstein-vereinbarung-2026"
+    assert response.status_code == 303 and response.headers["Location"] == "/forms?geloescht=kooperation%2Fostholstein-vereinbarung-2026"
     assert forms.record_triples(store, NEW) == []
     assert "Gelöscht" in page(web, response.headers["Location"])
     assert web.get("/submissions").get_json()["submissions"][-1]["operation"] == "loeschen"
@@ -464,7 +464,7 @@ def test_deleting_asks_for_confirmation_then_deletes(web, app):
 
 def test_records_from_the_source_files_are_shown_read_only_with_a_note(web, app):
     sign_in(web)
-    path = "/erfassen/bearbeiten/kooperation/ploen-formale-kooperation"
+    path = "/forms/edit/kooperation/ploen-formale-kooperation"
     html = page(web, path)
     assert "stammt aus den Quelldateien" in html and '<fieldset class="alles" disabled>' in html
     assert 'value="speichern"' not in html
@@ -475,11 +475,11 @@ def test_records_from_the_source_files_are_shown_read_only_with_a_note(web, app)
 
 def test_signing_out_ends_the_session(web):
     sign_in(web)
-    html = page(web, "/erfassen")
-    response = post(web, "/abmelden", {}, token=csrf(html))
+    html = page(web, "/forms")
+    response = post(web, "/logout", {}, token=csrf(html))
     assert response.status_code == 303
     assert any(c.startswith(SESSION_COOKIE + "=;") for c in response.headers.getlist("Set-Cookie"))
-    assert "Nicht angemeldet" in page(web, "/erfassen")
+    assert "Nicht angemeldet" in page(web, "/forms")
 
 
 # ---------------------------------------------------------------- the shapes are the source of truth
@@ -506,17 +506,17 @@ def test_a_property_added_to_a_shape_in_a_test_copy_appears_in_the_form_without_
     with (root / "shapes" / "kooperationen.shacl.ttl").open("a", encoding="utf-8") as shapes:
         shapes.write(EXTRA_PROPERTY)
     web = _app(root).test_client()
-    html = page(web, "/erfassen/kooperation")
+    html = page(web, "/forms/kooperation")
     markup = field_html(html, "koop:ansprechstelle")
     assert re.search(r'<label for="f-koop-ansprechstelle-1">Ansprechstelle<span class="pflicht"', markup)
     assert 'name="koop:ansprechstelle"' in markup and " required" in markup
     assert "Wo Fragen zur Vereinbarung beantwortet werden." in markup
-    checked = post(web, "/erfassen/kooperation", FILLED | {"aktion": "pruefen"})
+    checked = post(web, "/forms/kooperation", FILLED | {"aktion": "pruefen"})
     assert messages_of(checked.get_data(as_text=True), "koop:ansprechstelle") == ["Genau eine Ansprechstelle ist nötig."]
-    filled = post(web, "/erfassen/kooperation", FILLED | {"koop:ansprechstelle": "Integrationsbüro Eutin", "aktion": "herunterladen"})
+    filled = post(web, "/forms/kooperation", FILLED | {"koop:ansprechstelle": "Integrationsbüro Eutin", "aktion": "herunterladen"})
     assert 'koop:ansprechstelle "Integrationsbüro Eutin"' in filled.get_data(as_text=True)
-    assert "Contact point" in page(web, "/erfassen/kooperation?lang=en")
-    assert "Ansprechstelle" not in page(_app().test_client(), "/erfassen/kooperation")  # the packaged shapes are untouched
+    assert "Contact point" in page(web, "/forms/kooperation?lang=en")
+    assert "Ansprechstelle" not in page(_app().test_client(), "/forms/kooperation")  # the packaged shapes are untouched
 
 
 def test_a_new_node_shape_for_a_koop_class_becomes_a_kind_of_its_own(tmp_path):
@@ -531,8 +531,8 @@ ksh:BeratungsstelleShape a sh:NodeShape ; rdfs:label "Beratungsstelle"@de , "Cou
     sh:property [ sh:path koop:oeffnungszeiten ; sh:datatype rdf:langString ; sh:name "Öffnungszeiten"@de ] .
 """, encoding="utf-8")
     web = _app(root).test_client()
-    assert '<a href="/erfassen/beratungsstelle">Beratungsstelle</a>' in page(web, "/erfassen")
-    html = page(web, "/erfassen/beratungsstelle")
+    assert '<a href="/forms/beratungsstelle">Beratungsstelle</a>' in page(web, "/forms")
+    html = page(web, "/forms/beratungsstelle")
     assert "https://w3id.org/koopgraph/id/beratungsstelle/</span>" in html  # no sh:pattern: /id/<kind>/
     assert re.search(r'<label for="f-koop-region-1">Region<span class="pflicht"', html)
     assert re.search(r'<label for="f-koop-oeffnungszeiten-1">Öffnungszeiten</label>', html)
@@ -543,14 +543,14 @@ ksh:BeratungsstelleShape a sh:NodeShape ; rdfs:label "Beratungsstelle"@de , "Cou
 
 def _form_pages(web) -> dict[str, str]:
     sign_in(web)
-    post(web, "/erfassen/kooperation", FILLED | {"aktion": "speichern"})
-    paths = ["/erfassen", "/erfassen?lang=en", "/anmelden", "/abmelden",
-             "/erfassen/bearbeiten/kooperation/ostholstein-vereinbarung-2026",
-             "/erfassen/bearbeiten/kooperation/ploen-formale-kooperation",
-             "/erfassen/loeschen/kooperation/ostholstein-vereinbarung-2026"]
-    paths += [f"/erfassen/{key}" for key in ("kooperation", "massnahme", "organisation", "zusatzleistung", "helferfunktion")]
+    post(web, "/forms/kooperation", FILLED | {"aktion": "speichern"})
+    paths = ["/forms", "/forms?lang=en", "/login", "/logout",
+             "/forms/edit/kooperation/ostholstein-vereinbarung-2026",
+             "/forms/edit/kooperation/ploen-formale-kooperation",
+             "/forms/delete/kooperation/ostholstein-vereinbarung-2026"]
+    paths += [f"/forms/{key}" for key in ("kooperation", "massnahme", "organisation", "zusatzleistung", "helferfunktion")]
     found = {path: page(web, path) for path in paths}
-    found["pruefen"] = post(web, "/erfassen/kooperation", {"aktion": "pruefen"}).get_data(as_text=True)
+    found["pruefen"] = post(web, "/forms/kooperation", {"aktion": "pruefen"}).get_data(as_text=True)
     return found
 
 
@@ -571,7 +571,7 @@ def test_no_form_page_has_inline_script_style_or_event_handlers_and_every_contro
             assert f'<label for="{control_id}">' in html, (path, control)
         if "<form" in html and 'method="post"' in html:
             assert html.count('name="csrf"') >= html.count('method="post"'), path
-    assert '<script src="/static/erfassen.js" defer></script>' in pages["/erfassen/kooperation"]
+    assert '<script src="/static/erfassen.js" defer></script>' in pages["/forms/kooperation"]
 
 
 def test_the_form_script_and_stylesheet_are_static_files(web):

@@ -12,6 +12,7 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
+from koopgraph.domain import choropleth
 from koopgraph.web import pages
 from koopgraph.domain import questions
 from koopgraph import engine as kgstore
@@ -68,7 +69,7 @@ def test_start_page_has_a_plain_get_form_to_sparql_with_a_labelled_textarea(clie
 
 def test_start_page_links_map_questions_and_offers_between_three_and_five_examples(client):
     page = html(client, "/")
-    assert 'href="/karte"' in page and 'href="/queries"' in page
+    assert 'href="/map"' in page and 'href="/queries"' in page
     assert 3 <= len(EXAMPLES) <= 5
     assert page.count("data-query=") == len(EXAMPLES)
 
@@ -106,17 +107,17 @@ def test_lang_en_switches_the_page_and_is_remembered_in_a_cookie(real_app):
     assert '<html lang="en">' in page and "Questions to the graph" in page
     assert "ARGE era 2005–2010" in page
     assert client.get_cookie("lang").value == "en"
-    assert '<html lang="en">' in html(client, "/karte")
-    assert '<html lang="de">' in html(client, "/karte?lang=de")
+    assert '<html lang="en">' in html(client, "/map")
+    assert '<html lang="de">' in html(client, "/map?lang=de")
 
 
 def test_every_page_has_the_navigation_and_a_language_switch_keeping_its_parameters(client):
-    page = html(client, "/karte?frage=vereinbarung")
-    for href, label in [("/", "Start"), ("/queries", "Fragen"), ("/karte", "Karte"), ("/#sparql", "SPARQL"),
+    page = html(client, "/map?frage=vereinbarung")
+    for href, label in [("/", "Start"), ("/queries", "Fragen"), ("/map", "Karte"), ("/#sparql", "SPARQL"),
                         ("/void", "Über die Daten")]:
         assert f'href="{href}"' in page and label in page
     switch = re.search(r'<a class="sprache" href="([^"]+)"', page).group(1)
-    assert switch == "/karte?frage=vereinbarung&amp;lang=en"
+    assert switch == "/map?frage=vereinbarung&amp;lang=en"
 
 
 # ------------------------------------------------------------------- resource pages
@@ -238,13 +239,13 @@ def test_the_ontology_as_turtle_parses_and_holds_classes_and_properties(client):
 
 
 def test_the_map_has_fifteen_regions_coloured_by_their_formal_cooperation(client):
-    regions = map_regions(html(client, "/karte"))
+    regions = map_regions(html(client, "/map"))
     assert sorted(regions) == ALL_KREISE
     assert regions == {ags: FORMAL.get(ags, "nein") for ags in ALL_KREISE}
 
 
 def test_the_map_table_gives_each_region_its_answer_and_links_its_page(client):
-    page = html(client, "/karte")
+    page = html(client, "/map")
     table = re.search(r'<table class="karte-tabelle">.*?</table>', page, re.S).group(0)
     rows = re.findall(r'<tr data-ags="(\d+)" data-wert="([a-z-]+)"><td><a href="/id/region/\1">([^<]+)</a>', table)
     assert [(ags, value) for ags, value, _ in rows] == [(ags, FORMAL.get(ags, "nein")) for ags in ALL_KREISE]
@@ -257,28 +258,28 @@ def test_the_map_table_gives_each_region_its_answer_and_links_its_page(client):
                                                 ("anschlussqualifikation", "anschlussqualifikation", "antwort")])
 def test_other_map_questions_show_the_answers_of_their_named_query(client, kg, key, query, column):
     expected = {row["ags"].value: row[column].value for row in questions.run(kg, questions.load_queries()[query], {})}
-    page = html(client, f"/karte?frage={key}")
+    page = html(client, f"/map?frage={key}")
     assert map_regions(page) == expected
     assert len(re.findall(r'<pattern id="muster-\d"', page)) == 4
     assert f'<option value="{key}" selected>' in page
 
 
 def test_the_second_and_third_map_questions_have_four_categories_with_distinct_patterns_and_marks():
-    for categories, values in [(pages.VEREINBARUNG, ["ja", "geplant", "nein", "keine-angaben"]),
-                               (pages.ANSCHLUSSQUALIFIKATION, ["ja", "teilweise", "nein", "keine-angaben"])]:
+    for categories, values in [(choropleth.VEREINBARUNG, ["ja", "geplant", "nein", "keine-angaben"]),
+                               (choropleth.ANSCHLUSSQUALIFIKATION, ["ja", "teilweise", "nein", "keine-angaben"])]:
         assert [c.value for c in categories] == values
         assert len({c.pattern for c in categories}) == len({c.mark for c in categories}) == 4
 
 
 def test_the_english_map_has_english_legend_labels(client):
-    german, english = html(client, "/karte?lang=de"), html(client, "/karte?lang=en")
+    german, english = html(client, "/map?lang=de"), html(client, "/map?lang=en")
     assert "N = keine formale Kooperation" in german and "N = no formal cooperation" not in german
     assert "N = no formal cooperation" in english and "? = not reported" in english
     assert "N = keine formale Kooperation" not in english
 
 
 def test_an_unknown_map_question_is_a_bilingual_400(client):
-    response = client.get("/karte?frage=wetter", headers={"Accept": "application/json"})
+    response = client.get("/map?frage=wetter", headers={"Accept": "application/json"})
     assert response.status_code == 400
     assert "formaleKooperation" in response.get_json()["error"]["message_en"]
 
@@ -321,8 +322,8 @@ def test_the_editor_script_and_the_stylesheet_are_served_as_static_files(client)
 
 
 def _pages(client: FlaskClient, real_app) -> dict[str, str]:
-    paths = ["/", "/?lang=en", "/?beispiel=zitate-stormarn", "/karte", "/karte?frage=vereinbarung",
-             "/karte?frage=anschlussqualifikation&lang=en", "/id/region/01062", "/id/organisation/arge-segeberg",
+    paths = ["/", "/?lang=en", "/?beispiel=zitate-stormarn", "/map", "/map?frage=vereinbarung",
+             "/map?frage=anschlussqualifikation&lang=en", "/id/region/01062", "/id/organisation/arge-segeberg",
              "/id/kooperation/ploen-formale-kooperation", "/id/kooperationsstatus/abgelehnt", "/ontology",
              "/queries", "/queries/kooperation-nach-region", "/queries/akteure?ags=01062"]
     found = {path: html(client, path) for path in paths}

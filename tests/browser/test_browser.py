@@ -93,7 +93,7 @@ def test_a_named_question_is_a_table_of_the_fifteen_kreise(browser, base_url):
 
 
 def test_the_map_draws_fifteen_regions_with_legend_and_switches_question_by_form(browser, base_url):
-    browser.get(base_url + "/karte")
+    browser.get(base_url + "/map")
     regions = browser.find_elements(By.CSS_SELECTOR, "svg.karte g.region")
     assert len(regions) == 15
     assert {r.get_attribute("data-ags"): r.get_attribute("data-wert") for r in regions}["01002"] == "ja"
@@ -108,6 +108,6 @@ def test_the_map_draws_fifteen_regions_with_legend_and_switches_question_by_form
 
 
 def test_screenshot_of_the_map(browser, base_url):
-    browser.get(base_url + "/karte")
+    browser.get(base_url + "/map")
     path = screenshot(browser, max_height=4000, name="karte")
     assert path.stat().st_size > 10_000

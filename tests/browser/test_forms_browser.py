@@ -68,9 +68,9 @@ def pick(browser, input_id: str, typed: str, wanted: str) -> None:
 
 
 def test_a_new_agreement_in_ostholstein_is_checked_while_typing_signed_in_saved_and_answers_the_question(browser, base_url):
-    browser.get(base_url + "/erfassen")
+    browser.get(base_url + "/forms")
     browser.find_element(By.LINK_TEXT, "Kooperation").click()
-    wait(browser, ec.url_to_be(base_url + "/erfassen/kooperation"))
+    wait(browser, ec.url_to_be(base_url + "/forms/kooperation"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Neuer Eintrag: Kooperation"
 
     # The name suggests the slug; a slug with capital letters gets the shape's German message next to it.
@@ -114,12 +114,12 @@ def test_a_new_agreement_in_ostholstein_is_checked_while_typing_signed_in_saved_
 
     # Not signed in: saving starts with signing in, and the form comes back filled.
     browser.find_element(By.CSS_SELECTOR, '.knoepfe button[value="anmelden"]').click()
-    wait(browser, ec.url_contains("/anmelden"))
+    wait(browser, ec.url_contains("/login"))
     token = browser.find_element(By.ID, "token")
     assert token.get_attribute("type") == "password" and SECRET not in browser.current_url
     token.send_keys(SECRET)
     token.send_keys(Keys.ENTER)
-    wait(browser, ec.url_contains("/erfassen/kooperation?entwurf="))
+    wait(browser, ec.url_contains("/forms/kooperation?entwurf="))
     assert SECRET not in browser.current_url
     assert "Angemeldet als browsertest" in browser.find_element(By.CSS_SELECTOR, ".sitzung").text
     assert browser.find_element(By.ID, "f-kuerzel").get_attribute("value") == "ostholstein-vereinbarung-2026"
@@ -143,7 +143,7 @@ def test_a_new_agreement_in_ostholstein_is_checked_while_typing_signed_in_saved_
 
 
 def test_the_form_is_keyboard_usable_from_the_skip_link_to_the_first_field(browser, base_url):
-    browser.get(base_url + "/erfassen/organisation")
+    browser.get(base_url + "/forms/organisation")
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.TAB)
     assert browser.switch_to.active_element.get_attribute("class") == "sprung"

@@ -108,8 +108,8 @@ def test_cors_never_allows_credentials_or_writes_from_other_origins():
 
 # ---------------------------------------------------------------- security headers
 
-PAGES = ["/", "/?lang=en", "/queries?format=html", "/queries/kooperation-nach-region?land=01&format=html", "/karte",
-         "/ontology", "/id/region/01062", "/sparql?query=ASK%7B%7D&format=html", "/erfassen", "/anmelden", "/gibt-es-nicht"]
+PAGES = ["/", "/?lang=en", "/queries?format=html", "/queries/kooperation-nach-region?land=01&format=html", "/map",
+         "/ontology", "/id/region/01062", "/sparql?query=ASK%7B%7D&format=html", "/forms", "/login", "/gibt-es-nicht"]
 
 
 def test_html_pages_forbid_inline_script_framing_and_sniffing(client):

@@ -504,7 +504,7 @@ def kinds(shapes: Graph, store: Engine, lang: str) -> list[KindSummary]:
 
 
 def picker_classes(shapes: Graph, store: Engine) -> set[str]:
-    """Every class a picker of some kind searches (for /erfassen/suche)."""
+    """Every class a picker of some kind searches (for /forms/search)."""
     out: set[str] = set()
     for key in kind_classes(shapes, store):
         the_plan = plan(shapes, store, key)

@@ -1,48 +1,50 @@
-"""The web app's factory: config → store → blueprints → error handlers."""
+"""The web app's factory: config → store → questions and shapes →
+blueprints → error handlers.
 
+Everything a request needs is made here, once: a broken named question or
+shape file stops the start (with the file and line) instead of failing at a
+user's first click.
+"""
+
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from koopgraph import config as settings
-from koopgraph.writes import build
-from koopgraph.web import errors
-from koopgraph.domain import access
+from koopgraph import config as settings, content, engine
+from koopgraph.domain import access, questions, validation
 from koopgraph.engine import limits
-from koopgraph import engine
-from koopgraph.engine.remote import open_remote
-from koopgraph.web import (admin, cache, catalog, cors, dumps, forms, graph_store, headers, health, pages, questions,
-                           records, request_log, sparql)
-from koopgraph.web.context import CACHE_KEY, STORE_KEY
+from koopgraph.web import (admin, cache, catalog, cors, dumps, errors, forms, graph_store, headers, health, hooks, map_page,
+                           pages, records, redirects, request_log, sparql)
+from koopgraph.web import questions as question_views
+from koopgraph.web.context import CACHE_KEY, GATE_KEY, QUESTIONS_KEY, SHAPES_KEY, STORE_KEY, TOKENS_KEY
+from koopgraph.writes.build import build
+
+BLUEPRINTS = (sparql, question_views, catalog, dumps, records, graph_store, health, pages, map_page, forms, admin,
+              redirects)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """The web app: config → store → blueprints → error handlers.
-
-    The store is opened once per app and shared by all threads (pyoxigraph
-    stores are thread-safe); an empty store is built from the packaged
-    files first, so `koopgraph serve` works on a fresh install.
-    """
+    """The web app. The store is opened once per app and shared by all
+    threads (pyoxigraph stores are thread-safe); an empty store is built
+    from the packaged files first, so `koopgraph serve` works on a fresh
+    install."""
     app = Flask(__name__)
     app.config.update(settings.load(config))
     # Flask enforces both limits while reading, before a body is parsed.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
+    root = Path(app.config["RESOURCES"]) if app.config.get("RESOURCES") else content.root()
+    app.extensions[QUESTIONS_KEY] = questions.load_queries(root / "queries")
+    app.extensions[SHAPES_KEY] = validation.load_shapes(root)
     app.extensions[STORE_KEY] = _open(app.config)
-    app.extensions["koopgraph.tokens"] = access.load(app.config)
+    app.extensions[TOKENS_KEY] = access.load(app.config)
     limits.deep_stacks()
-    app.extensions["koopgraph.queries"] = limits.QueryGate(app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"])
+    app.extensions[GATE_KEY] = limits.QueryGate(app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"])
     app.extensions[CACHE_KEY] = cache.AnswerCache(app.config["CACHE_MAX_BYTES"]) if app.config["CACHE"] else None
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(questions.bp)
-    app.register_blueprint(catalog.bp)
-    app.register_blueprint(dumps.bp)
-    app.register_blueprint(records.bp)
-    app.register_blueprint(graph_store.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(forms.bp)
-    app.register_blueprint(admin.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint.bp)
+    hooks.init_app(app)
     cors.init_app(app)
     headers.init_app(app)
     request_log.init_app(app)
@@ -50,16 +52,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _open(config: dict[str, Any]):
+def _open(config: dict[str, Any]) -> engine.Engine:
     if config["BACKEND"] == "sparql":
-        path, store = None, open_remote(config)
+        store = engine.open_remote(config)
     else:
-        path = None if config["STORE"] == settings.MEMORY else config["STORE"]
-        store = engine.open_store(path)
+        store = engine.open_store(None if config["STORE"] == settings.MEMORY else config["STORE"])
     if config["BUILD_IF_EMPTY"]:
         # First start: build everything. Later starts (e.g. after an upgrade):
         # rebuild only the graphs whose files changed; submissions stay.
-        changed = build.build(store, config["RESOURCES"], only_changed=not engine.is_empty(store))
-        if changed:
+        if build(store, config["RESOURCES"], only_changed=not engine.is_empty(store)):
             store.flush()
     return store

@@ -1,13 +1,96 @@
-"""What every view needs to know about the current request, decided once:
-the app's store, tokens and query gate, the page language, and whether the
-client wants an HTML page or data."""
+"""What every view needs to know about the current request, decided once
+for every blueprint: the app's store, tokens, query gate, named questions
+and shapes; the page language; and whether the client wants an HTML page
+or data.
 
-from flask import current_app
+The store, tokens, questions and shapes are made once by create_app (so a
+broken question or shape file stops the start, web/app.py) and kept in
+app.extensions under the keys below.
+"""
+
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from flask import current_app, request
 
 STORE_KEY = "koopgraph.store"
 CACHE_KEY = "koopgraph.cache"
+TOKENS_KEY = "koopgraph.tokens"
+GATE_KEY = "koopgraph.queries"
+QUESTIONS_KEY = "koopgraph.questions"
+SHAPES_KEY = "koopgraph.shapes"
+
+HTML = "text/html"
+LANGS = ("de", "en")
+LANG_COOKIE = "lang"
 
 
 def current_store():
     """The store of the app handling the current request."""
     return current_app.extensions[STORE_KEY]
+
+
+def tokens() -> list:
+    return current_app.extensions[TOKENS_KEY]
+
+
+def query_gate():
+    return current_app.extensions[GATE_KEY]
+
+
+def named_questions() -> dict:
+    """The app's named questions by name, loaded and checked at start-up."""
+    return current_app.extensions[QUESTIONS_KEY]
+
+
+def shapes():
+    """The SHACL shapes every write is checked against, loaded at start-up."""
+    return current_app.extensions[SHAPES_KEY]
+
+
+def resources_root() -> str | None:
+    return current_app.config.get("RESOURCES")
+
+
+# ---------------------------------------------------------------- language
+
+def language() -> str:
+    """?lang= wins, then the cookie an earlier ?lang= left, then German."""
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        return asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    return remembered if remembered in LANGS else "de"
+
+
+def t(de: str, en: str) -> str:
+    """The text in the request's language (templates call it as t("…", "…"))."""
+    return de if language() == "de" else en
+
+
+def switch_language_url() -> str:
+    args = request.args.copy()
+    args["lang"] = "en" if language() == "de" else "de"
+    return request.path + "?" + urlencode(list(args.items(multi=True)))
+
+
+# ---------------------------------------------------------------- HTML or data?
+
+def wants_html(data_types: Sequence[str], *, html_on_tie: bool = False,
+               format_names: Sequence[str] | None = None) -> bool:
+    """Does the client want a page rather than one of data_types?
+
+    An explicit ?format= decides ("html" or a data format). Otherwise the
+    Accept header does: the type it rates highest wins, and a tie goes to
+    the data (endpoints: a program sending */* gets data) or, with
+    html_on_tie, to the page (resources: a browser gets the page, and so
+    does a request without Accept). format_names: ?format= values read from
+    elsewhere (a POSTed form), instead of the URL's.
+    """
+    names = request.args.getlist("format") if format_names is None else format_names
+    if names:
+        return names[0].strip().lower() == "html"
+    if html_on_tie and not request.headers.get("Accept", "").strip():
+        return True
+    order = [HTML, *data_types] if html_on_tie else [*data_types, HTML]
+    return request.accept_mimetypes.best_match(order) == HTML

@@ -9,7 +9,10 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from koopgraph.domain.validation import Report
 from koopgraph.errors import ApiError, BackendError
+from koopgraph.web.context import wants_html
+from koopgraph.writes.gate import RecordError
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +46,28 @@ _HTTP_MESSAGES = {
 def _wants_json() -> bool:
     if request.path.startswith(API_PATHS):
         return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/plain"])
-    return best == "application/json"
+    return request.accept_mimetypes.best_match(["application/json", "text/plain"]) == "application/json"
 
 
 def _wants_html() -> bool:
-    """A browser asking for a page (text/html explicitly preferred)."""
-    accept = request.accept_mimetypes
-    return not request.path.startswith(API_PATHS) and accept["text/html"] > max(accept["application/json"], 0) \
-        and accept.best_match(["text/html", "application/json", "text/plain"]) == "text/html"
+    """A browser asking for a page; programs (API paths) never get one."""
+    return not request.path.startswith(API_PATHS) and wants_html(["application/json"])
+
+
+def report_json(report: Report) -> dict:
+    """A SHACL report as the API gives it (422 bodies, POST /validate)."""
+    return {"conforms": report.conforms, "results": [
+        {"focusNode": r.focus_node, "path": r.path, "value": r.value, "severity": r.severity,
+         "message": r.message("de"), "message_en": r.message("en"), "sourceShape": r.source_shape,
+         "constraint": r.component} for r in report.results]}
+
+
+def from_refused_write(error: RecordError) -> ApiError:
+    """A write the gate refused, with the IRIs concerned and the SHACL report."""
+    details = {"iris": error.iris} if error.iris else {}
+    if error.report is not None:
+        details |= report_json(error.report)
+    return ApiError(error.status, error.de, error.en, error.code, details=details)
 
 
 def _html(error: ApiError) -> Response | None:
@@ -99,6 +115,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         return render(error)
+
+    @app.errorhandler(RecordError)
+    def _refused_write(error: RecordError) -> Response:
+        return render(from_refused_write(error))
 
     @app.errorhandler(BackendError)
     def _backend_error(error: BackendError) -> Response:

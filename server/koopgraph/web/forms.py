@@ -1,5 +1,5 @@
-"""Blueprint: entering records in the browser (/erfassen), sign-in
-(/anmelden, /abmelden).
+"""Blueprint: entering records in the browser (/forms), sign-in
+(/login, /logout).
 
 Every form is plain server-rendered HTML that works without JavaScript:
 "Prüfen" re-renders it with each SHACL message next to its field,
@@ -10,14 +10,14 @@ answers JSON to a "pruefen" POST that asks for it), suggestions from the
 graph while typing, and extra rows without a round trip.
 
 Routes:
-  GET  /erfassen                          choose a kind; recent submitted records
-  GET  /erfassen/<art>                    empty form (?entwurf= restores a draft after sign-in)
-  POST /erfassen/<art>                    aktion = pruefen | speichern | herunterladen | anmelden | mehr:<feld>
-  GET  /erfassen/bearbeiten/<kind/key>    the same form filled with the record (read-only for file records)
-  POST /erfassen/bearbeiten/<kind/key>    as above; speichern replaces the record (PUT semantics)
-  GET  /erfassen/loeschen/<kind/key>      asks for confirmation; POST deletes
-  GET  /erfassen/suche?klasse=&q=         suggestions (JSON) for a picker
-  GET/POST /anmelden, /abmelden           sign in with a write token, sign out
+  GET  /forms                       choose a kind; recent submitted records
+  GET  /forms/<art>                 empty form (?entwurf= restores a draft after sign-in)
+  POST /forms/<art>                 aktion = pruefen | speichern | herunterladen | anmelden | mehr:<feld>
+  GET  /forms/edit/<kind/key>       the same form filled with the record (read-only for file records)
+  POST /forms/edit/<kind/key>       as above; speichern replaces the record (PUT semantics)
+  GET  /forms/delete/<kind/key>     asks for confirmation; POST deletes
+  GET  /forms/search?klasse=&q=     suggestions (JSON) for a picker
+  GET/POST /login, /logout          sign in with a write token, sign out
 """
 
 import re
@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from koopgraph.engine import rdf as ox
-from koopgraph.web.context import current_store
+from koopgraph.web.context import HTML, current_store, language, shapes, t, tokens, wants_html
 from koopgraph.writes.gate import RecordError
 from koopgraph.writes.submissions import listing as list_submissions
 from koopgraph.domain import origin
@@ -36,13 +36,9 @@ from koopgraph.web import sessions
 from koopgraph.writes import records
 from koopgraph.domain import descriptions as described
 from koopgraph.errors import ApiError
-from koopgraph.web.pages import current_lang
 from koopgraph.namespaces import ID
-from koopgraph.domain.validation import load_shapes
 
 bp = Blueprint("erfassen", __name__)
-bp.add_app_template_filter(described.curie, "curie")
-HTML = "text/html"
 RECENT = 20
 ACTIONS = ("pruefen", "speichern", "herunterladen", "anmelden")
 
@@ -66,16 +62,8 @@ def _context() -> dict:
     return {"erfassen_sitzung": sessions.current, "erfassen_csrf": sessions.csrf_token}
 
 
-def _t(de: str, en: str) -> str:
-    return de if current_lang() == "de" else en
-
-
-def _shapes():
-    return load_shapes(current_app.config.get("RESOURCES"))
-
-
 def _kind(key: str) -> forms.Kind:
-    kind = forms.kind(_shapes(), current_store(), key, current_lang())
+    kind = forms.kind(shapes(), current_store(), key, language())
     if kind is None:
         raise ApiError(404, f"Für „{key}“ gibt es kein Formular.", f"There is no form for '{key}'.", "unknown-kind")
     return kind
@@ -91,7 +79,7 @@ def _safe_next(target: str | None) -> str:
     control characters (browsers drop tabs, so "/<tab>/host" would be //host)."""
     if target and re.fullmatch(r"/[^\s\\\x00-\x1f\x7f]*", target) and not target.startswith("//"):
         return target
-    return "/erfassen"
+    return "/forms"
 
 
 def _record(ref: str) -> tuple[str, forms.Kind]:
@@ -104,7 +92,7 @@ def _record(ref: str) -> tuple[str, forms.Kind]:
     store = current_store()
     if not forms.record_triples(store, iri):
         raise ApiError(404, f"Den Eintrag {iri} gibt es nicht.", f"There is no record {iri}.", "not-found")
-    key = forms.kind_of(store, _shapes(), iri)
+    key = forms.kind_of(store, shapes(), iri)
     if key is None:
         raise ApiError(404, f"Für den Eintrag {iri} gibt es kein Formular.", f"There is no form for the record {iri}.",
                        "no-form")
@@ -115,7 +103,7 @@ def _record(ref: str) -> tuple[str, forms.Kind]:
 
 
 def _merge(problems: dict[str, list[tuple[str, str]]], placed: dict[str, list[str]]) -> dict[str, list[str]]:
-    lang = current_lang()
+    lang = language()
     out = {key: [de if lang == "de" else en for de, en in texts] for key, texts in problems.items()}
     for key, texts in placed.items():
         out.setdefault(key, []).extend(t for t in texts if t not in out[key])
@@ -128,7 +116,7 @@ def _datalists(kind: forms.Kind) -> list[tuple[str, list[forms.Candidate]]]:
     seen: dict[str, list[forms.Candidate]] = {}
     for f in kind.fields:
         if f.widget == "picker" and f.list_id not in seen:
-            seen[f.list_id] = forms.candidates(current_store(), f.classes, current_lang())
+            seen[f.list_id] = forms.candidates(current_store(), f.classes, language())
     return list(seen.items())
 
 
@@ -137,10 +125,10 @@ def _render(kind: forms.Kind, state: forms.State, *, iri: str | None = None, err
             extras: list[ox.Triple] = (), readonly: bool = False, more: str | None = None) -> Response:
     """The form page. iri: editing that record; more: one more row for that field."""
     editing = iri is not None
-    action = "/erfassen/bearbeiten/" + forms.ref(iri) if editing else "/erfassen/" + kind.key
+    action = "/forms/edit/" + forms.ref(iri) if editing else "/forms/" + kind.key
     names = described.labels(current_store(), [t.predicate.value for t in extras] +
-                             [t.object.value for t in extras if isinstance(t.object, ox.NamedNode)], current_lang())
-    kept = [(described.predicate_shown(t.predicate.value, names, current_lang()), described.term_shown(t.object, names))
+                             [t.object.value for t in extras if isinstance(t.object, ox.NamedNode)], language())
+    kept = [(described.predicate_shown(t.predicate.value, names, language()), described.term_shown(t.object, names))
             for t in extras]
     page = render_template(
         "erfassen/formular.html", kind=kind, state=state, iri=iri, action=action, errors=errors or {},
@@ -164,22 +152,22 @@ def _rows(f: forms.Field, state: forms.State, more: str | None) -> list[tuple[st
 def _summary(errors: dict[str, list[str]], general: list[str]) -> tuple[str, str]:
     count = sum(len(v) for v in errors.values()) + len(general)
     if not count:
-        return "ok", _t("Alles in Ordnung: der Eintrag erfüllt die Prüfregeln.",
+        return "ok", t("Alles in Ordnung: der Eintrag erfüllt die Prüfregeln.",
                         "All good: the record meets the rules.")
-    return "fehler", _t(f"Noch {count} Hinweis{'e' if count != 1 else ''} – siehe die markierten Felder.",
+    return "fehler", t(f"Noch {count} Hinweis{'e' if count != 1 else ''} – siehe die markierten Felder.",
                         f"{count} thing{'s' if count != 1 else ''} to fix – see the marked fields.")
 
 
 def _checked(kind: forms.Kind, state: forms.State, iri: str | None):
     """Form -> RDF -> SHACL in the context of the graph; nothing is stored.
     Returns (built, errors by field, general messages)."""
-    store, lang = current_store(), current_lang()
+    store, lang = current_store(), language()
     built = forms.to_rdf(kind, state, store, lang, iri=iri, keep=_kept(kind, iri))
-    report = forms.check(store, built, _shapes(), replacing=iri)
+    report = forms.check(store, built, shapes(), replacing=iri)
     placed, general = forms.placed(kind, report, lang, with_slug=iri is None)
     errors = _merge(built.problems, placed)
     if iri is None and built.iri and forms.record_triples(store, built.iri):
-        errors.setdefault(forms.SLUG, []).append(_t(
+        errors.setdefault(forms.SLUG, []).append(t(
             f"Diesen Eintrag gibt es schon ({built.iri}) – bitte ein anderes Kürzel wählen oder ihn bearbeiten.",
             f"This record exists already ({built.iri}) – choose another short name or edit it."))
     return built, errors, general
@@ -187,24 +175,20 @@ def _checked(kind: forms.Kind, state: forms.State, iri: str | None):
 
 def _kept(kind: forms.Kind, iri: str | None) -> list[ox.Triple]:
     """Statements of the record the form has no field for: kept when saving."""
-    return forms.prefill(kind, current_store(), iri, current_lang())[1] if iri else []
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best_match(["application/json", HTML]) == "application/json"
+    return forms.prefill(kind, current_store(), iri, language())[1] if iri else []
 
 
 def _download(kind: forms.Kind, built: forms.Built, errors: dict[str, list[str]], general: list[str]) -> Response:
-    lang = current_lang()
+    lang = language()
     today = datetime.now(timezone.utc).date().isoformat()
     slug = re.sub(r"[^a-z0-9-]", "", (built.iri or "").rsplit("/", 1)[-1].lower()) or "eintrag"
-    header = [_t(f"Koopgraph-Eintrag ({kind.label}), im Browser erfasst am {today}.",
+    header = [t(f"Koopgraph-Eintrag ({kind.label}), im Browser erfasst am {today}.",
                  f"Koopgraph record ({kind.label}), entered in the browser on {today}."),
-              _t(f"Die Datenpflege prüft ihn mit: koopgraph validate {slug}.ttl",
+              t(f"Die Datenpflege prüft ihn mit: koopgraph validate {slug}.ttl",
                  f"The data stewards check it with: koopgraph validate {slug}.ttl")]
     messages = [m for texts in errors.values() for m in texts] + general
     if messages:
-        header.append(_t("Noch nicht in Ordnung:", "Not yet in order:"))
+        header.append(t("Noch nicht in Ordnung:", "Not yet in order:"))
         header.extend("- " + m for m in messages)
     body = forms.turtle(built.triples, header)
     return Response(body, mimetype="text/turtle", headers={
@@ -223,9 +207,9 @@ def _handle(kind: forms.Kind, iri: str | None) -> Response:
     if action == "anmelden":
         draft = sessions.save_draft(request.path, state)
         back = f"{request.path}?entwurf={draft}" if draft else request.path
-        return redirect("/anmelden?" + urlencode({"weiter": back}), 303)
+        return redirect("/login?" + urlencode({"weiter": back}), 303)
     built, errors, general = _checked(kind, state, iri)
-    if action == "pruefen" and _wants_json():
+    if action == "pruefen" and not wants_html(["application/json"], html_on_tie=True):
         level, text = _summary(errors, general)
         return jsonify({"conforms": not errors and not general, "record": built.iri, "fields": errors,
                         "general": general, "summary": text, "level": level,
@@ -242,7 +226,7 @@ def _save(kind, state, iri, built, errors, general) -> Response:
     session = sessions.current()
     if session is None:
         return _render(kind, state, iri=iri, errors=errors, general=general, status=403, extras=_kept(kind, iri),
-                       notice=("fehler", _t(
+                       notice=("fehler", t(
                            "Zum Speichern bitte anmelden. Ohne Schreibrecht: als Turtle herunterladen und an die "
                            "Datenpflege schicken.",
                            "Please sign in to save. Without write access: download as Turtle and send it to the "
@@ -252,17 +236,17 @@ def _save(kind, state, iri, built, errors, general) -> Response:
                        notice=_summary(errors, general), turtle=forms.turtle(built.triples))
     try:
         if iri is None:
-            submission = records.insert(current_store(), tuple(built.triples), session.name, _shapes())
+            submission = records.insert(current_store(), tuple(built.triples), session.name, shapes())
         else:
-            submission = records.replace(current_store(), iri, tuple(built.triples), session.name, _shapes())
+            submission = records.replace(current_store(), iri, tuple(built.triples), session.name, shapes())
     except RecordError as error:
         report_errors, report_general = ({}, [])
         if error.report is not None:
-            report_errors, report_general = forms.placed(kind, error.report, current_lang(), with_slug=iri is None)
+            report_errors, report_general = forms.placed(kind, error.report, language(), with_slug=iri is None)
         if error.status == 409:
-            report_errors.setdefault(forms.SLUG, []).append(error.de if current_lang() == "de" else error.en)
+            report_errors.setdefault(forms.SLUG, []).append(error.de if language() == "de" else error.en)
         elif error.report is None:
-            report_general.append(error.de if current_lang() == "de" else error.en)
+            report_general.append(error.de if language() == "de" else error.en)
         return _render(kind, state, iri=iri, errors=report_errors, general=report_general, status=error.status,
                        notice=_summary(report_errors, report_general), extras=_kept(kind, iri))
     return redirect("/id/" + forms.ref(submission.records[0]), 303)
@@ -271,11 +255,11 @@ def _save(kind, state, iri, built, errors, general) -> Response:
 # ---------------------------------------------------------------- routes
 
 
-@bp.get("/erfassen")
+@bp.get("/forms")
 def choose() -> Response:
     """The kinds of record, and the submitted records that can be edited."""
-    store, lang = current_store(), current_lang()
-    kinds = forms.kinds(_shapes(), store, lang)
+    store, lang = current_store(), language()
+    kinds = forms.kinds(shapes(), store, lang)
     classes = {k.cls: k for k in kinds}
     recent: list[str] = []
     for submission in reversed(list_submissions(store)):
@@ -297,12 +281,12 @@ def choose() -> Response:
     return Response(page, mimetype=HTML)
 
 
-@bp.get("/erfassen/suche")
+@bp.get("/forms/search")
 def search() -> Response:
     """Suggestions for a picker: things of the classes whose name or address
     contains q (a SPARQL parameter, never query text)."""
     asked = request.args.get("klasse", "").split()
-    allowed = {described.curie(c): c for c in forms.picker_classes(_shapes(), current_store())}
+    allowed = {described.curie(c): c for c in forms.picker_classes(shapes(), current_store())}
     unknown = [c for c in asked if c not in allowed]
     if not asked or unknown:
         raise ApiError(400, f"Unbekannte Klasse für die Suche: {' '.join(unknown) or '–'}; möglich: "
@@ -310,12 +294,12 @@ def search() -> Response:
                        f"Unknown class to search: {' '.join(unknown) or '–'}; possible: {', '.join(sorted(allowed))}",
                        "unknown-class")
     query = request.args.get("q", "").strip()[:100]
-    found = forms.candidates(current_store(), [allowed[c] for c in asked], current_lang(), query or None,
+    found = forms.candidates(current_store(), [allowed[c] for c in asked], language(), query or None,
                              limit=forms.SEARCH_LIMIT)
     return jsonify({"results": [{"value": c.shown, "label": c.label, "iri": c.iri, "kind": c.kind} for c in found]})
 
 
-@bp.get("/erfassen/<key>")
+@bp.get("/forms/<key>")
 def new_form(key: str) -> Response:
     kind = _kind(key)
     state: forms.State = {}
@@ -323,23 +307,23 @@ def new_form(key: str) -> Response:
     if request.args.get("entwurf"):
         state = sessions.take_draft(request.args["entwurf"], request.path) or {}
         if state and sessions.current() is not None:
-            notice = ("ok", _t(f"Angemeldet als {sessions.current().name}. Ihre Angaben sind wieder da – jetzt speichern.",
+            notice = ("ok", t(f"Angemeldet als {sessions.current().name}. Ihre Angaben sind wieder da – jetzt speichern.",
                                f"Signed in as {sessions.current().name}. Your entries are back – save them now."))
     return _render(kind, state, notice=notice)
 
 
-@bp.post("/erfassen/<key>")
+@bp.post("/forms/<key>")
 def new_post(key: str) -> Response:
     return _handle(_kind(key), None)
 
 
-@bp.get("/erfassen/bearbeiten/<path:ref>")
+@bp.get("/forms/edit/<path:ref>")
 def edit_form(ref: str) -> Response:
     iri, kind = _record(ref)
     store = current_store()
-    state, extras = forms.prefill(kind, store, iri, current_lang())
+    state, extras = forms.prefill(kind, store, iri, language())
     if origin.is_file_backed(store, iri):
-        return _render(kind, state, iri=iri, extras=extras, readonly=True, notice=("hinweis", _t(
+        return _render(kind, state, iri=iri, extras=extras, readonly=True, notice=("hinweis", t(
             "Dieser Eintrag stammt aus den Quelldateien (Protokoll oder amtliche Daten). Er wird dort geändert, "
             "nicht hier; das Formular zeigt ihn nur.",
             "This record comes from the source files (minutes or official data). It is changed there, not here; "
@@ -349,7 +333,7 @@ def edit_form(ref: str) -> Response:
     return _render(kind, state, iri=iri, extras=extras)
 
 
-@bp.post("/erfassen/bearbeiten/<path:ref>")
+@bp.post("/forms/edit/<path:ref>")
 def edit_post(ref: str) -> Response:
     iri, kind = _record(ref)
     if origin.is_file_backed(current_store(), iri):
@@ -358,11 +342,11 @@ def edit_post(ref: str) -> Response:
     return _handle(kind, iri)
 
 
-@bp.route("/erfassen/loeschen/<path:ref>", methods=["GET", "POST"])
+@bp.route("/forms/delete/<path:ref>", methods=["GET", "POST"])
 def delete(ref: str) -> Response:
     """Asks first (GET); deletes on the confirming POST, with a signed-in session."""
     iri, kind = _record(ref)
-    store, lang = current_store(), current_lang()
+    store, lang = current_store(), language()
     name = described.labels(store, [iri], lang).get(iri)
     file_backed = origin.is_file_backed(store, iri)
     messages: list[str] = []
@@ -372,24 +356,24 @@ def delete(ref: str) -> Response:
         session = sessions.current()
         if file_backed or session is None:
             status = 403
-            messages.append(_t("Zum Löschen bitte anmelden.", "Please sign in to delete.") if not file_backed else
-                            _t("Dieser Eintrag stammt aus den Quelldateien.", "This record comes from the source files."))
+            messages.append(t("Zum Löschen bitte anmelden.", "Please sign in to delete.") if not file_backed else
+                            t("Dieser Eintrag stammt aus den Quelldateien.", "This record comes from the source files."))
         else:
             try:
-                records.delete(store, iri, session.name, _shapes())
+                records.delete(store, iri, session.name, shapes())
             except RecordError as error:
                 status = error.status
                 messages.append(error.de if lang == "de" else error.en)
                 if error.report is not None:
                     messages.extend(dict.fromkeys(r.message(lang) for r in error.report.results))
             else:
-                return redirect("/erfassen?" + urlencode({"geloescht": ref}), 303)
+                return redirect("/forms?" + urlencode({"geloescht": ref}), 303)
     page = render_template("erfassen/loeschen.html", kind=kind, iri=iri, ref=ref, name=name.value if name else ref,
                            file_backed=file_backed, messages=messages)
     return Response(page, status=status, mimetype=HTML)
 
 
-@bp.route("/anmelden", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET", "POST"])
 def sign_in() -> Response:
     """The token once, in a POST body; afterwards a session cookie."""
     target = _safe_next(request.values.get("weiter"))
@@ -401,17 +385,17 @@ def sign_in() -> Response:
             response = redirect(target, 303)
             sessions.sign_in(response, token)
             return response
-    read_only = not current_app.extensions["koopgraph.tokens"]
+    read_only = not tokens()
     page = render_template("erfassen/anmelden.html", weiter=target, read_only=read_only,
-                           problem=(problem[0] if current_lang() == "de" else problem[1]) if problem else None)
+                           problem=(problem[0] if language() == "de" else problem[1]) if problem else None)
     return Response(page, status=403 if problem else 200, mimetype=HTML)
 
 
-@bp.route("/abmelden", methods=["GET", "POST"])
+@bp.route("/logout", methods=["GET", "POST"])
 def sign_out() -> Response:
     if request.method == "POST":
         sessions.require_csrf()
-        response = redirect("/erfassen", 303)
+        response = redirect("/forms", 303)
         sessions.sign_out(response)
         return response
     return Response(render_template("erfassen/abmelden.html"), mimetype=HTML)

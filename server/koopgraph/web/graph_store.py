@@ -8,22 +8,18 @@ against protected graphs and the SHACL shapes, applied in one transaction
 and logged as a submission with operation "graph-store".
 """
 
-import json
-
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from koopgraph.engine import rdf as ox
 from koopgraph.engine.interface import Engine
 from koopgraph.domain import access
-from koopgraph.writes.gate import RecordError
-from koopgraph.web import cors, records as record_views
-from koopgraph.web.context import current_store
+from koopgraph.web import cors
+from koopgraph.web.context import current_store, resources_root, shapes, tokens
 from koopgraph.engine import formats, rdf_input
 from koopgraph.writes import graph_store, update
 from koopgraph.writes.submissions import new_id
 from koopgraph.errors import ApiError
-from koopgraph.web.errors import from_http
 from koopgraph.namespaces import BASE, SUBMISSION_PREFIX
 
 bp = Blueprint("gsp", __name__)
@@ -32,27 +28,6 @@ bp = Blueprint("gsp", __name__)
 GRAPH_MEDIA_TYPES = ("text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
                      "application/ld+json", "application/rdf+xml")
 MULTIPART = "multipart/form-data"
-
-
-@bp.errorhandler(ApiError)
-def _error(error: ApiError) -> Response:
-    """Errors as JSON whatever the Accept header: Graph Store clients are
-    programs, and a 422 must carry its SHACL report. Same shape as
-    errors.render gives on the other API paths."""
-    payload = {"status": error.status, "code": error.code, "message": error.de, "message_en": error.en}
-    body = json.dumps({"error": {**payload, **error.details}}, ensure_ascii=False)
-    response = Response(body + "\n", status=error.status, content_type="application/json")
-    response.headers.update(error.headers)
-    return response
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> Response:
-    return _error(from_http(exc, limit=current_app.config.get("MAX_BODY_BYTES")))
-
-
-def _tokens() -> list[access.Token]:
-    return current_app.extensions["koopgraph.tokens"]
 
 
 def _target() -> ox.NamedNode | ox.DefaultGraph | None:
@@ -89,7 +64,7 @@ def read() -> Response:
     """The graph's triples, Turtle unless Accept or ?format= asks otherwise."""
     store, graph = current_store(), _required_target()
     if not graph_store.exists(store, graph):
-        raise record_views._failed(graph_store.not_found(graph))
+        raise graph_store.not_found(graph)
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
     return Response(formats.serialize_triples(triples, chosen), content_type=chosen.media_type,
@@ -142,15 +117,12 @@ def _body_quads(graph) -> list[ox.Quad]:
 
 def _writable(graph) -> None:
     """Protected graphs are refused before the body is even read."""
-    try:
-        graph_store.writable(graph, current_app.config.get("RESOURCES"))
-    except RecordError as error:
-        raise record_views._failed(error) from error
+    graph_store.writable(graph, resources_root())
 
 
 def _logged() -> dict:
-    return {"body": request.get_data(), "media_type": request.mimetype or None, "shapes": record_views._shapes(),
-            "resources_root": current_app.config.get("RESOURCES")}
+    return {"body": request.get_data(), "media_type": request.mimetype or None, "shapes": shapes(),
+            "resources_root": resources_root()}
 
 
 def _answer(written: graph_store.Written, graph) -> Response:
@@ -167,23 +139,15 @@ def _answer(written: graph_store.Written, graph) -> Response:
     return response
 
 
-def _written(write) -> graph_store.Written:
-    try:
-        return write()
-    except RecordError as error:
-        raise record_views._failed(error) from error
-
-
 @bp.put("/store")
 def replace() -> Response:
     """Replace the graph's content (GSP 5.3)."""
     authorization = request.headers.get("Authorization")
-    token = update.caller(_tokens(), authorization)
+    token = update.caller(tokens(), authorization)
     graph = _required_target()
     _writable(graph)
     new = _body_quads(graph)
-    written = _written(lambda: graph_store.replace(current_store(), graph, new, token, _tokens(), authorization,
-                                                   **_logged()))
+    written = graph_store.replace(current_store(), graph, new, token, tokens(), authorization, **_logged())
     return _answer(written, graph)
 
 
@@ -191,23 +155,23 @@ def replace() -> Response:
 def merge() -> Response:
     """Merge the body into the graph (GSP 5.5); without ?graph= or ?default
     a new graph is made – the submission's own – and named in Location."""
-    token = update.caller(_tokens(), request.headers.get("Authorization"))
+    token = update.caller(tokens(), request.headers.get("Authorization"))
     graph, sid = _target(), None
     if graph is None:
         sid = new_id()
         graph = ox.NamedNode(SUBMISSION_PREFIX + sid)
     _writable(graph)
     new = _body_quads(graph)
-    written = _written(lambda: graph_store.merge(current_store(), graph, new, token, sid=sid, **_logged()))
+    written = graph_store.merge(current_store(), graph, new, token, sid=sid, **_logged())
     return _answer(written, graph)
 
 
 @bp.delete("/store")
 def drop() -> Response:
     """Drop the graph (GSP 5.4); ?default empties the default graph."""
-    update.caller(_tokens(), request.headers.get("Authorization"))
-    token = access.require(_tokens(), request.headers.get("Authorization"), access.ADMIN)
+    update.caller(tokens(), request.headers.get("Authorization"))
+    token = access.require(tokens(), request.headers.get("Authorization"), access.ADMIN)
     graph = _required_target()
     _writable(graph)
-    written = _written(lambda: graph_store.drop(current_store(), graph, token, **_logged()))
+    written = graph_store.drop(current_store(), graph, token, **_logged())
     return _answer(written, graph)

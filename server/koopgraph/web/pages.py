@@ -1,5 +1,6 @@
-"""Blueprint: the web pages for people – start page with the SPARQL editor,
-one page per resource (/id/…), the ontology (/ontology) and the map (/karte).
+"""Blueprint: the web pages for people – the start page with the SPARQL
+editor, one page per resource (/id/…) and the ontology (/ontology), and the
+HTML page of a SPARQL result.
 
 German first; ?lang=en (remembered in a cookie) switches to English. Every
 page is complete HTML without JavaScript; static/editor.js only makes the
@@ -7,116 +8,24 @@ editor answer in place. No inline scripts or event handlers, so a strict
 Content-Security-Policy (script-src 'self') can be switched on.
 """
 
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from koopgraph.engine import rdf as ox
-from koopgraph.web.context import current_store
-from koopgraph.domain import origin
-from koopgraph.engine import formats
 from koopgraph import engine
-from koopgraph.domain import forms, map, questions
-from koopgraph import content
-from koopgraph.domain import descriptions as described
-from koopgraph.errors import ApiError
-from koopgraph.domain.map import Category
+from koopgraph.domain import descriptions as described, forms, origin
 from koopgraph.domain.examples import BY_KEY as EXAMPLES_BY_KEY, EXAMPLES
-from koopgraph.namespaces import ID, KATALOG_GRAPH
-from koopgraph.domain.validation import load_shapes
+from koopgraph.engine import formats, rdf as ox
+from koopgraph.errors import ApiError
+from koopgraph.namespaces import DATASET, ID, KATALOG_GRAPH
+from koopgraph.web.context import HTML, current_store, language, named_questions, shapes, wants_html
 
 bp = Blueprint("pages", __name__)
 
-LANGS = ("de", "en")
-COOKIE = "lang"
-HTML = "text/html"
 MAX_ROWS = 1000  # rows an HTML result table shows; CSV has them all
-DATASET = ID + "dataset/koopgraph"
-
-NAVIGATION = (  # path, German, English
-    ("/", "Start", "Home"),
-    ("/queries", "Fragen", "Questions"),
-    ("/karte", "Karte", "Map"),
-    ("/#sparql", "SPARQL", "SPARQL"),
-    ("/erfassen", "Erfassen", "Enter records"),
-    ("/void", "Über die Daten", "About the data"),
-)
-
-
-# ------------------------------------------------------------------- language
-
-
-def current_lang() -> str:
-    """?lang= wins, then the cookie, then German."""
-    asked = request.args.get("lang")
-    if asked in LANGS:
-        return asked
-    remembered = request.cookies.get(COOKIE)
-    return remembered if remembered in LANGS else "de"
-
-
-def t(de: str, en: str) -> str:
-    """The text in the page's language (templates call it as t("…", "…"))."""
-    return de if current_lang() == "de" else en
-
-
-def _switch_url() -> str:
-    args = request.args.copy()
-    args["lang"] = "en" if current_lang() == "de" else "de"
-    return request.path + "?" + urlencode(list(args.items(multi=True)))
-
-
-@bp.app_context_processor
-def _page_context() -> dict:
-    return {"lang": current_lang(), "t": t, "switch_url": _switch_url, "navigation": NAVIGATION}
-
-
-@bp.app_template_global()
-def url_with(path: str, params: dict[str, str] | None = None, **extra: str) -> str:
-    """path with the query string of params and extra (extra wins)."""
-    query = urlencode({**(params or {}), **extra})
-    return path + ("?" + query if query else "")
-
-
-@bp.app_template_global()
-def question_url(question: questions.NamedQuery | dict, fmt: str | None = None) -> str:
-    """/queries/<name> with example values for required parameters, so the
-    link always answers (a NamedQuery or the dict /queries lists)."""
-    get = question.get if isinstance(question, dict) else lambda key: getattr(question, key)
-    params = [p if isinstance(p, dict) else vars(p) for p in get("params")]
-    args = {p["name"]: p["example"] for p in params if p["default"] is None}
-    return url_with("/queries/" + get("name"), args, **({"format": fmt} if fmt else {}))
-
-
-bp.add_app_template_filter(described.local_href, "local_href")
-
-
-@bp.after_app_request
-def _remember_lang(response: Response) -> Response:
-    """An explicit ?lang= on an HTML page is kept in a cookie for the next pages."""
-    asked = request.args.get("lang")
-    if response.mimetype == HTML and asked in LANGS and request.cookies.get(COOKIE) != asked:
-        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-    if response.mimetype == HTML:
-        response.vary.add("Cookie")
-    return response
 
 
 # ------------------------------------------------------------------- start page
-
-
-@cache
-def _catalogue(folder: str) -> dict[str, questions.NamedQuery]:
-    return questions.load_queries(Path(folder)) if Path(folder).is_dir() else {}
-
-
-def catalogue() -> dict[str, questions.NamedQuery]:
-    """The named questions of the app's resources, loaded once per folder."""
-    root = current_app.config.get("RESOURCES") or content.root()
-    return _catalogue(str(Path(root) / "queries"))
 
 
 def _dataset_text(lang: str) -> dict[str, str]:
@@ -130,10 +39,9 @@ def _dataset_text(lang: str) -> dict[str, str]:
 @bp.get("/")
 def start() -> str:
     """What the graph is, the named questions, the map and the SPARQL editor."""
-    lang = current_lang()
     chosen = EXAMPLES_BY_KEY.get(request.args.get("beispiel", ""), EXAMPLES[0])
     return render_template(
-        "start.html", dataset=_dataset_text(lang), fragen=list(catalogue().values()),
+        "start.html", dataset=_dataset_text(language()), fragen=list(named_questions().values()),
         examples=EXAMPLES, chosen=chosen, query=request.args.get("query", chosen.sparql.strip()),
     )
 
@@ -176,17 +84,16 @@ def _html_or_rdf() -> formats.Negotiated | None:
     """None for an HTML page, else the RDF format: ?format= (html, ttl,
     jsonld …) wins; otherwise HTML when the client takes it at least as
     gladly as any RDF type (browsers, */*, no Accept), else formats.negotiate."""
+    rdf_types = [row.media_type for row in formats.offered(formats.GRAPH)]
+    if wants_html(rdf_types, html_on_tie=True):
+        return None
     names = request.args.getlist("format")
     if names:
-        return None if names[0].strip().lower() == "html" else formats.negotiate(None, formats.GRAPH, names)
+        return formats.negotiate(None, formats.GRAPH, names)
     header = request.headers.get("Accept", "")
-    accept = request.accept_mimetypes
-    rdf = max(accept.quality(row.media_type) for row in formats.offered(formats.GRAPH))
-    if not header.strip() or (accept.quality(HTML) > 0 and accept.quality(HTML) >= rdf):
-        return None
-    if rdf > 0:
+    if max(request.accept_mimetypes.quality(t) for t in rdf_types) > 0:
         return formats.negotiate(header, formats.GRAPH)
-    offered = [HTML] + [row.media_type for row in formats.offered(formats.GRAPH)]
+    offered = [HTML] + rdf_types
     raise ApiError(406, f"Kein angebotenes Format passt zu Accept: {header}. Angeboten: {', '.join(offered)}",
                    f"No offered format matches Accept: {header}. Offered: {', '.join(offered)}",
                    "not-acceptable", details={"offered": offered})
@@ -200,7 +107,7 @@ def _rdf_answer(triples: list[ox.Triple], chosen: formats.Negotiated) -> Respons
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Response | str:
     """The resource https://w3id.org/koopgraph/id/<rest>: HTML, Turtle or JSON-LD."""
-    description = described.describe(current_store(), ID + rest, current_lang())
+    description = described.describe(current_store(), ID + rest, language())
     if description is None:
         raise ApiError(404, f"Die Ressource {ID + rest} gibt es im Koopgraph nicht.",
                        f"The resource {ID + rest} does not exist in Koopgraph.", "unknown-resource")
@@ -214,14 +121,14 @@ def resource(rest: str) -> Response | str:
 
 
 def _edit_link(iri: str, rest: str) -> str | None:
-    """/erfassen/bearbeiten/… for a submitted record of a kind with a form;
+    """/forms/edit/… for a submitted record of a kind with a form;
     records from the source files are changed in the files, so they get none."""
     store = current_store()
     if origin.is_file_backed(store, iri):
         return None
-    if forms.kind_of(store, load_shapes(current_app.config.get("RESOURCES")), iri) is None:
+    if forms.kind_of(store, shapes(), iri) is None:
         return None
-    return "/erfassen/bearbeiten/" + rest
+    return "/forms/edit/" + rest
 
 
 @bp.get("/ontology")
@@ -230,79 +137,7 @@ def ontology() -> Response | str:
     chosen = _html_or_rdf()
     if chosen is not None:
         return _rdf_answer(described.ontology_triples(current_store()), chosen)
-    page = render_template("ontologie.html", o=described.ontology(current_store(), current_lang()))
+    page = render_template("ontologie.html", o=described.ontology(current_store(), language()))
     response = Response(page, mimetype=HTML)
     response.vary.add("Accept")
     return response
-
-
-# ------------------------------------------------------------------- the map
-
-
-@dataclass(frozen=True)
-class MapQuestion:
-    """A question the map can show: which named query and column answer it, and how to draw it."""
-
-    key: str
-    query: str
-    column: str
-    categories: tuple[Category, ...]
-    title_de: str
-    title_en: str
-
-    def title(self, lang: str) -> str:
-        return self.title_de if lang == "de" else self.title_en
-
-
-VEREINBARUNG = (
-    Category("ja", "schriftliche Vereinbarung", "written agreement", "#1b7837", "solid", "J"),
-    Category("geplant", "Vereinbarung geplant", "agreement planned", "#a6dba0", "cross", "G"),
-    Category("nein", "keine Vereinbarung", "no agreement", "#c51b7d", "hatch", "N"),
-    Category("keine-angaben", "keine Angaben", "not reported", "#bdbdbd", "dots", "?"),
-)
-ANSCHLUSSQUALIFIKATION = (
-    Category("ja", "ja", "yes", "#1b7837", "solid", "J"),
-    Category("teilweise", "teilweise", "partly", "#a6dba0", "cross", "T"),
-    Category("nein", "nein", "no", "#c51b7d", "hatch", "N"),
-    Category("keine-angaben", "keine Angaben", "not reported", "#bdbdbd", "dots", "?"),
-)
-MAP_QUESTIONS = {
-    q.key: q
-    for q in (
-        MapQuestion("formaleKooperation", "kooperation-nach-region", "formaleKooperation", map.FORMALE_KOOPERATION,
-                    "Formale Kooperation mit dem Jobcenter (ARGE)", "Formal cooperation with the job centre (ARGE)"),
-        MapQuestion("vereinbarung", "kooperation-nach-region", "vereinbarung", VEREINBARUNG,
-                    "Schriftliche Kooperationsvereinbarung", "Written cooperation agreement"),
-        MapQuestion("anschlussqualifikation", "anschlussqualifikation", "antwort", ANSCHLUSSQUALIFIKATION,
-                    "Sofortige Anschlussqualifikation nach dem Integrationskurs (Leitfrage 5)",
-                    "Immediate follow-up qualification after the integration course (question 5)"),
-    )
-}
-
-
-def map_answers(question: MapQuestion) -> list[tuple[str, str, str]]:
-    """(ags, name, answer) per region, in key order, from the named query."""
-    named = catalogue().get(question.query)
-    if named is None:
-        raise ApiError(404, f"Die Frage „{question.query}“ fehlt.", f"The question '{question.query}' is missing.",
-                       "unknown-query")
-    answers = {}
-    for row in questions.run(current_store(), named, {}):
-        answers[row["ags"].value] = (row["name"].value, row[question.column].value)
-    return [(ags, name, value) for ags, (name, value) in sorted(answers.items())]
-
-
-@bp.get("/karte")
-def map_page() -> str:
-    """The map for the chosen question, with a table of the same answers."""
-    lang, key = current_lang(), request.args.get("frage", "formaleKooperation")
-    question = MAP_QUESTIONS.get(key)
-    if question is None:
-        raise ApiError(400, f"Unbekannte Frage „{key}“; möglich: {', '.join(MAP_QUESTIONS)}",
-                       f"Unknown question '{key}'; possible: {', '.join(MAP_QUESTIONS)}", "unknown-map-question")
-    rows = map_answers(question)
-    svg = map.render({ags: value for ags, _, value in rows}, question.categories, question.title(lang), lang)
-    labels = {c.value: c for c in question.categories}
-    table = [(ags, name, value, labels.get(value)) for ags, name, value in rows]
-    return render_template("karte.html", svg=svg, question=question, questions=MAP_QUESTIONS.values(),
-                           table=table, attribution=(map.ATTRIBUTION, map.ATTRIBUTION_URL))

@@ -5,14 +5,11 @@ serializers), but its parameters are typed and checked first, so a user
 gets a clear 400 instead of an empty or surprising answer.
 """
 
-from functools import cache as memoize
-from pathlib import Path
-
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from koopgraph.engine import rdf as ox
 from koopgraph.web import cache, cors
-from koopgraph.web.context import current_store
+from koopgraph.web.context import current_store, language, named_questions, query_gate, wants_html
 from koopgraph.engine import formats, limits
 from koopgraph import engine
 from koopgraph.domain import openapi, questions
@@ -23,35 +20,17 @@ bp = Blueprint("api", __name__)
 RESERVED = {"format", "lang"}  # query-string names that are not parameters
 
 
-@memoize
-def _catalogue(folder: str) -> dict[str, questions.NamedQuery]:
-    return questions.load_queries(None if folder == "-" else folder)
-
-
-def catalogue() -> dict[str, questions.NamedQuery]:
-    """The app's named questions, loaded (and checked) once per folder."""
-    root = current_app.config.get("RESOURCES")
-    return _catalogue(str(Path(root) / "queries") if root else "-")
-
-
 def _wants_html() -> bool:
-    if request.args.get("format"):
-        return request.args["format"] == "html"
-    best = request.accept_mimetypes.best_match(["application/json", "application/sparql-results+json", "text/html"])
-    return best == "text/html"
-
-
-def _lang() -> str:
-    return "en" if request.args.get("lang") == "en" or request.cookies.get("lang") == "en" else "de"
+    return wants_html(["application/json", "application/sparql-results+json"])
 
 
 @bp.route("/queries")
 @cors.read_endpoint
 def index() -> Response | str:
     """The catalogue: every question with title, description and parameters."""
-    items = [_describe(q) for q in catalogue().values()]
+    items = [_describe(q) for q in named_questions().values()]
     if _wants_html():
-        return render_template("fragen/liste.html", fragen=items, lang=_lang())
+        return render_template("fragen/liste.html", fragen=items, lang=language())
     return jsonify({"queries": items})
 
 
@@ -70,7 +49,7 @@ def answer(name: str) -> Response | str:
         rows = [[("" if term is None else term.value) for term in row] for row in solutions]
         columns = [v.value for v in solutions.variables]
         return render_template("fragen/antwort.html", frage=_describe(query), columns=columns, rows=rows,
-                               params=raw, lang=_lang())
+                               params=raw, lang=language())
     chosen = formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS, request.args.getlist("format"))
     key = ("queries", query.name, tuple(sorted((k, str(v)) for k, v in terms.items())), chosen.media_type)
     return cache.respond(key, lambda: cache.Answer(_evaluate(query, terms, chosen.format), chosen.media_type))
@@ -84,19 +63,19 @@ def _evaluate(query: questions.NamedQuery, terms: dict, fmt) -> bytes:
     def work(job: limits.Job) -> bytes:
         return limits.write(lambda: engine.query(store, query.sparql, substitutions=terms), fmt, limit, job)
 
-    return current_app.extensions["koopgraph.queries"].run(work)
+    return query_gate().run(work)
 
 
 @bp.route("/openapi.json")
 @cors.read_endpoint
 def openapi_json() -> Response:
-    return jsonify(openapi.describe(catalogue()))
+    return jsonify(openapi.describe(named_questions()))
 
 
 def _find(name: str) -> questions.NamedQuery:
-    query = catalogue().get(name)
+    query = named_questions().get(name)
     if query is None:
-        known = ", ".join(catalogue())
+        known = ", ".join(named_questions())
         raise ApiError(404, f"Die Frage „{name}“ gibt es nicht. Vorhanden: {known}",
                        f"There is no question '{name}'. Available: {known}", "unknown-query")
     return query

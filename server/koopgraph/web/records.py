@@ -11,30 +11,22 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from koopgraph.engine import rdf as ox
 from koopgraph.domain import access
-from koopgraph.writes.gate import RecordError
 from koopgraph.writes.submissions import listing as list_submissions
 from koopgraph.writes.revert import revert as revert_submission
 from koopgraph.writes.submissions import Submission
-from koopgraph.web.context import current_store
+from koopgraph.web import errors
+from koopgraph.web.context import current_store, shapes, tokens
 from koopgraph.engine import rdf_input
 from koopgraph.writes import records
 from koopgraph.errors import ApiError
 from koopgraph.namespaces import ID
-from koopgraph.domain.validation import Change, Report, check_change, load_shapes
+from koopgraph.domain.validation import Change, Report, check_change
 
 bp = Blueprint("records", __name__)
 
 
-def _shapes():
-    return load_shapes(current_app.config.get("RESOURCES"))
-
-
-def _tokens() -> list[access.Token]:
-    return current_app.extensions["koopgraph.tokens"]
-
-
 def _caller(right: str) -> str:
-    return access.require(_tokens(), request.headers.get("Authorization"), right).name
+    return access.require(tokens(), request.headers.get("Authorization"), right).name
 
 
 def _parsed_body() -> rdf_input.Parsed:
@@ -49,16 +41,6 @@ def _parsed_body() -> rdf_input.Parsed:
                        details={"line": error.line, "column": error.column}) from error
 
 
-def _result_json(r) -> dict:
-    return {"focusNode": r.focus_node, "path": r.path, "value": r.value, "severity": r.severity,
-            "message": r.message("de"), "message_en": r.message("en"), "sourceShape": r.source_shape,
-            "constraint": r.component}
-
-
-def _report_json(report: Report) -> dict:
-    return {"conforms": report.conforms, "results": [_result_json(r) for r in report.results]}
-
-
 def _as_candidate(parsed: rdf_input.Parsed) -> Change:
     """Check a file as it would be stored: its records replace what the graph
     says about the same IRIs, new IRIs are simply added."""
@@ -71,17 +53,10 @@ def _as_candidate(parsed: rdf_input.Parsed) -> Change:
 @bp.post("/validate")
 def validate() -> Response:
     """SHACL report for the body, in the context of the graph; stores nothing."""
-    report = check_change(current_store(), _as_candidate(_parsed_body()), _shapes())
+    report = check_change(current_store(), _as_candidate(_parsed_body()), shapes())
     if request.accept_mimetypes.best_match(["application/json", "text/turtle"]) == "text/turtle":
         return Response(report.shacl_graph().serialize(format="turtle"), content_type="text/turtle; charset=utf-8")
-    return jsonify(_report_json(report))
-
-
-def _failed(error: RecordError) -> ApiError:
-    details = {"iris": error.iris} if error.iris else {}
-    if error.report is not None:
-        details |= _report_json(error.report)
-    return ApiError(error.status, error.de, error.en, error.code, details=details)
+    return jsonify(errors.report_json(report))
 
 
 def _record_iri(key: str) -> str:
@@ -110,11 +85,8 @@ def _written(submission: Submission, status: int) -> Response:
 def create() -> Response:
     who = _caller(access.WRITE)
     parsed = _parsed_body()
-    try:
-        submission = records.insert(current_store(), parsed.triples, who, _shapes(),
-                                    body=request.get_data(), media_type=request.mimetype)
-    except RecordError as error:
-        raise _failed(error) from error
+    submission = records.insert(current_store(), parsed.triples, who, shapes(),
+                                body=request.get_data(), media_type=request.mimetype)
     return _written(submission, 201)
 
 
@@ -122,21 +94,15 @@ def create() -> Response:
 def replace(key: str) -> Response:
     who = _caller(access.WRITE)
     parsed = _parsed_body()
-    try:
-        submission = records.replace(current_store(), _record_iri(key), parsed.triples, who, _shapes(),
-                                     body=request.get_data(), media_type=request.mimetype)
-    except RecordError as error:
-        raise _failed(error) from error
+    submission = records.replace(current_store(), _record_iri(key), parsed.triples, who, shapes(),
+                                 body=request.get_data(), media_type=request.mimetype)
     return _written(submission, 200)
 
 
 @bp.delete("/records/<path:key>")
 def remove(key: str) -> Response:
     who = _caller(access.WRITE)
-    try:
-        submission = records.delete(current_store(), _record_iri(key), who, _shapes())
-    except RecordError as error:
-        raise _failed(error) from error
+    submission = records.delete(current_store(), _record_iri(key), who, shapes())
     return _written(submission, 200)
 
 
@@ -150,8 +116,5 @@ def listing() -> Response:
 @bp.post("/submissions/<sid>/revert")
 def revert(sid: str) -> Response:
     who = _caller(access.ADMIN)
-    try:
-        submission = revert_submission(current_store(), sid, who, _shapes())
-    except RecordError as error:
-        raise _failed(error) from error
+    submission = revert_submission(current_store(), sid, who, shapes())
     return _written(submission, 200)

@@ -29,6 +29,7 @@ from flask import Flask, Response, current_app, g, request
 
 from koopgraph.domain import access
 from koopgraph.errors import ApiError
+from koopgraph.web.context import tokens
 
 SESSION_COOKIE = "koopgraph_sitzung"
 FORM_COOKIE = "koopgraph_formular"
@@ -133,16 +134,12 @@ def _sessions() -> Sessions:
     return current_app.extensions[KEY]
 
 
-def _tokens() -> list[access.Token]:
-    return current_app.extensions["koopgraph.tokens"]
-
-
 def current() -> Session | None:
     """The signed-in session of this request, if its token still exists
     with the right to write."""
     if "koop_session" not in g:
         session = _sessions().find(request.cookies.get(SESSION_COOKIE))
-        valid = session is not None and any(t.name == session.name and access.WRITE in t.rights for t in _tokens())
+        valid = session is not None and any(t.name == session.name and access.WRITE in t.rights for t in tokens())
         g.koop_session = session if valid else None
     return g.koop_session
 
@@ -202,11 +199,11 @@ def sign_out(response: Response) -> None:
 
 def check_token(secret: str) -> tuple[access.Token | None, tuple[str, str] | None]:
     """The token for secret if it may write; else why not (German, English)."""
-    tokens = _tokens()
-    if not tokens:
+    known = tokens()
+    if not known:
         return None, ("Dieser Server ist nur lesend eingerichtet: es gibt keine Schreib-Tokens.",
                       "This server is set up read-only: there are no write tokens.")
-    token = access.identify(tokens, "Bearer " + secret.strip()) if secret.strip() else None
+    token = access.identify(known, "Bearer " + secret.strip()) if secret.strip() else None
     if token is None:
         return None, ("Dieses Token ist nicht gültig.", "This token is not valid.")
     if access.WRITE not in token.rights:

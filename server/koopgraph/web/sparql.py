@@ -21,9 +21,8 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from koopgraph.engine import rdf as ox
-from koopgraph.web import cache, cors, pages, records as record_views, request_log
-from koopgraph.writes.gate import RecordError
-from koopgraph.web.context import current_store
+from koopgraph.web import cache, cors, pages, request_log
+from koopgraph.web.context import current_store, query_gate, shapes, tokens, wants_html
 from koopgraph.engine import federation, formats, limits, sparqltext
 from koopgraph import engine
 from koopgraph.writes import update
@@ -66,7 +65,8 @@ def endpoint() -> Response:
         return _service_description(operation)
     request_log.note_query(operation.query)
     _check_service(operation.query, limits.check_sparql_text(operation.query))
-    if _wants_html_page(operation):
+    if wants_html(["application/sparql-results+json"], format_names=operation.format_names):
+        # a browser submitting the start page's form without JavaScript
         return _results_page(operation)
     key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
            current_app.config["STRICT_DATASET"], request.headers.get("Accept"), tuple(operation.format_names))
@@ -86,7 +86,7 @@ def _evaluated(operation: Operation) -> cache.Answer:
             body = limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
         return cache.Answer(body, chosen.media_type)
 
-    return gate().run(evaluate, on_overdue_end=lambda seconds: _overdue(seconds, digest))
+    return query_gate().run(evaluate, on_overdue_end=lambda seconds: _overdue(seconds, digest))
 
 
 def _results_page(operation: Operation) -> Response:
@@ -99,21 +99,12 @@ def _results_page(operation: Operation) -> Response:
         with _service_errors(operation.query):
             return pages.render_results_html(_run(operation), query=operation.query)
 
-    return Response(gate().run(page, on_overdue_end=lambda seconds: _overdue(seconds, digest)),
+    return Response(query_gate().run(page, on_overdue_end=lambda seconds: _overdue(seconds, digest)),
                     content_type="text/html; charset=utf-8")
 
 
 def _tuple(graphs: list[str] | None) -> tuple[str, ...] | None:
     return None if graphs is None else tuple(graphs)
-
-
-def _wants_html_page(operation: Operation) -> bool:
-    """A browser submitting the start page's form without JavaScript gets a
-    results page; every program (no text/html preference) gets the data."""
-    if operation.format_names:
-        return operation.format_names[0] == "html"
-    best = request.accept_mimetypes.best_match(["application/sparql-results+json", "text/html"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/sparql-results+json"]
 
 
 def _run(operation: Operation):
@@ -134,10 +125,6 @@ def _run(operation: Operation):
         raise ApiError(400, error.de, error.en, "query-not-supported") from error
     except engine.InvalidIriError as error:
         raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
-
-
-def gate() -> limits.QueryGate:
-    return current_app.extensions["koopgraph.queries"]
 
 
 def _overdue(seconds: float, digest: str | None) -> None:
@@ -173,20 +160,17 @@ def _update(operation: Operation) -> Response:
     """SPARQL Update: the change is computed, checked and applied as a
     whole by update.run; the answer is a JSON summary of the submission."""
     resources_root = current_app.config.get("RESOURCES")
-    try:
-        submission, delta = update.run(
-            current_store(),
-            operation.update,
-            current_app.extensions["koopgraph.tokens"],
-            request.headers.get("Authorization"),
-            shapes=record_views._shapes(),
-            base_iri=BASE,
-            resources_root=resources_root,
-            using=list(operation.using_graphs),
-            using_named=list(operation.using_named_graphs),
-        )
-    except RecordError as error:
-        raise record_views._failed(error) from error
+    submission, delta = update.run(
+        current_store(),
+        operation.update,
+        tokens(),
+        request.headers.get("Authorization"),
+        shapes=shapes(),
+        base_iri=BASE,
+        resources_root=resources_root,
+        using=list(operation.using_graphs),
+        using_named=list(operation.using_named_graphs),
+    )
     return jsonify(update.summary(submission, delta))
 
 
@@ -198,7 +182,7 @@ def _service_description(operation: Operation) -> Response:
         engine.graph_counts(store),
         union=not strict,
     )
-    if current_app.extensions["koopgraph.tokens"]:
+    if tokens():
         triples += _update_language(triples)
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, operation.format_names)
     return _answer(formats.serialize_triples(triples, chosen, service_description.PREFIXES), chosen)

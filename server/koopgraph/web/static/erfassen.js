@@ -1,4 +1,4 @@
-/* Koopgraph forms (/erfassen): progressive enhancement of the plain HTML form.
+/* Koopgraph forms (/forms): progressive enhancement of the plain HTML form.
  *
  * Without this file everything works by submitting: "Prüfen" re-renders the
  * page with the messages, "+ weitere Angabe" adds a row, suggestions come
@@ -8,7 +8,7 @@
  *   turns it into RDF and validates it against the shapes in the context of
  *   the graph (nothing is stored); each message appears next to its field
  *   (fields the user has not touched yet stay quiet until "Prüfen");
- * - pickers search the graph as you type (/erfassen/suche) and fill their
+ * - pickers search the graph as you type (/forms/search) and fill their
  *   <datalist>;
  * - "+ weitere Angabe" copies a row in place; the slug is suggested from the
  *   first name until the user types one.

@@ -1,4 +1,5 @@
-"""The map of Schleswig-Holstein's Kreise as server-rendered SVG.
+"""The map of Schleswig-Holstein's Kreise as server-rendered SVG, and the
+named questions it can show.
 
 A choropleth needs no JavaScript library: the 15 polygons are projected once
 and coloured per answer. Every category also has a hatch or dot pattern and
@@ -13,6 +14,8 @@ from html import escape
 from pathlib import Path
 
 from koopgraph import content
+from koopgraph.domain import questions
+from koopgraph.engine.interface import Engine
 
 ATTRIBUTION = "© GeoBasis-DE / BKG 2020 (Daten verändert)"
 ATTRIBUTION_URL = "https://www.bkg.bund.de"
@@ -154,3 +157,54 @@ def render(answers: dict[str, str], categories: tuple[Category, ...] = FORMALE_K
         f'{escape(ATTRIBUTION)}</text></a></svg>'
     )
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- what the map shows
+
+@dataclass(frozen=True)
+class MapQuestion:
+    """A question the map can show: which named query and column answer it, and how to draw it."""
+
+    key: str
+    query: str
+    column: str
+    categories: tuple[Category, ...]
+    title_de: str
+    title_en: str
+
+    def title(self, lang: str) -> str:
+        return self.title_de if lang == "de" else self.title_en
+
+
+VEREINBARUNG = (
+    Category("ja", "schriftliche Vereinbarung", "written agreement", "#1b7837", "solid", "J"),
+    Category("geplant", "Vereinbarung geplant", "agreement planned", "#a6dba0", "cross", "G"),
+    Category("nein", "keine Vereinbarung", "no agreement", "#c51b7d", "hatch", "N"),
+    Category("keine-angaben", "keine Angaben", "not reported", "#bdbdbd", "dots", "?"),
+)
+ANSCHLUSSQUALIFIKATION = (
+    Category("ja", "ja", "yes", "#1b7837", "solid", "J"),
+    Category("teilweise", "teilweise", "partly", "#a6dba0", "cross", "T"),
+    Category("nein", "nein", "no", "#c51b7d", "hatch", "N"),
+    Category("keine-angaben", "keine Angaben", "not reported", "#bdbdbd", "dots", "?"),
+)
+MAP_QUESTIONS = {
+    q.key: q
+    for q in (
+        MapQuestion("formaleKooperation", "kooperation-nach-region", "formaleKooperation", FORMALE_KOOPERATION,
+                    "Formale Kooperation mit dem Jobcenter (ARGE)", "Formal cooperation with the job centre (ARGE)"),
+        MapQuestion("vereinbarung", "kooperation-nach-region", "vereinbarung", VEREINBARUNG,
+                    "Schriftliche Kooperationsvereinbarung", "Written cooperation agreement"),
+        MapQuestion("anschlussqualifikation", "anschlussqualifikation", "antwort", ANSCHLUSSQUALIFIKATION,
+                    "Sofortige Anschlussqualifikation nach dem Integrationskurs (Leitfrage 5)",
+                    "Immediate follow-up qualification after the integration course (question 5)"),
+    )
+}
+
+
+def answers(store: Engine, named: questions.NamedQuery, question: MapQuestion) -> list[tuple[str, str, str]]:
+    """(ags, name, answer) per region, in key order, from the named question."""
+    found = {}
+    for row in questions.run(store, named, {}):
+        found[row["ags"].value] = (row["name"].value, row[question.column].value)
+    return [(ags, name, value) for ags, (name, value) in sorted(found.items())]

@@ -1,0 +1,32 @@
+"""Blueprint /map: a named question's answer per Kreis on the map of
+Schleswig-Holstein, with a table of the same answers."""
+
+from flask import Blueprint, render_template, request
+
+from koopgraph.domain import choropleth
+from koopgraph.errors import ApiError
+from koopgraph.web.context import current_store, language, named_questions
+
+bp = Blueprint("map", __name__)
+
+
+@bp.get("/map")
+def map_page() -> str:
+    """The map for the chosen question (?frage=), with a table of the same answers."""
+    key = request.args.get("frage", "formaleKooperation")
+    question = choropleth.MAP_QUESTIONS.get(key)
+    if question is None:
+        known = ", ".join(choropleth.MAP_QUESTIONS)
+        raise ApiError(400, f"Unbekannte Frage „{key}“; möglich: {known}", f"Unknown question '{key}'; possible: {known}",
+                       "unknown-map-question")
+    named = named_questions().get(question.query)
+    if named is None:
+        raise ApiError(404, f"Die Frage „{question.query}“ fehlt.", f"The question '{question.query}' is missing.",
+                       "unknown-query")
+    rows = choropleth.answers(current_store(), named, question)
+    lang = language()
+    svg = choropleth.render({ags: value for ags, _, value in rows}, question.categories, question.title(lang), lang)
+    labels = {c.value: c for c in question.categories}
+    table = [(ags, name, value, labels.get(value)) for ags, name, value in rows]
+    return render_template("karte.html", svg=svg, question=question, questions=choropleth.MAP_QUESTIONS.values(),
+                           table=table, attribution=(choropleth.ATTRIBUTION, choropleth.ATTRIBUTION_URL))
