@@ -24,11 +24,16 @@ from koopgraph.errors import KoopgraphError
 
 
 class QueryDefinitionError(KoopgraphError):
-    """A queries/*.rq file whose header or SPARQL cannot be used."""
+    """A queries/*.rq file whose header or SPARQL cannot be used: named by
+    its path and, where the parser says, the line."""
 
-    def __init__(self, path: Path, de: str, en: str) -> None:
-        self.path = path
-        super().__init__(f"{path.name}: {de}", f"{path.name}: {en}")
+    def __init__(self, path: Path, de: str, en: str, line: int | None = None) -> None:
+        self.path, self.line = path, line
+        super().__init__(f"{path}{f', Zeile {line}' if line else ''}: {de}",
+                         f"{path}{f', line {line}' if line else ''}: {en}")
+
+
+_ENGINE_POSITION = re.compile(r"error at (\d+):\d+")
 
 
 class ParameterError(KoopgraphError):
@@ -151,7 +156,9 @@ def _header(path: Path, text: str) -> dict:
     try:
         header = yaml.safe_load("\n".join(lines))
     except yaml.YAMLError as error:
-        raise QueryDefinitionError(path, f"Kopf ist kein gültiges YAML: {error}", f"header is not valid YAML: {error}") from error
+        mark = getattr(error, "problem_mark", None)  # the header's lines are the file's first lines
+        raise QueryDefinitionError(path, f"Kopf ist kein gültiges YAML: {error}", f"header is not valid YAML: {error}",
+                                   mark.line + 1 if mark is not None else None) from error
     if not isinstance(header, dict):
         raise QueryDefinitionError(path, "der Kopf muss eine Zuordnung sein", "the header must be a mapping")
     return header
@@ -210,7 +217,9 @@ def _check_against_engine(query: NamedQuery) -> None:
         terms = query.bind({p.name: p.example for p in query.params})
         solutions = scratch().query(query.sparql, substitutions={ox.Variable(k): v for k, v in terms.items()})
     except (SyntaxError, RuntimeError, ValueError) as error:
-        raise QueryDefinitionError(query.path, f"SPARQL-Fehler: {error}", f"SPARQL error: {error}") from error
+        position = _ENGINE_POSITION.search(str(error))  # the query text is the whole file
+        raise QueryDefinitionError(query.path, f"SPARQL-Fehler: {error}", f"SPARQL error: {error}",
+                                   int(position.group(1)) if position else None) from error
     if not isinstance(solutions, ox.QuerySolutions):
         raise QueryDefinitionError(query.path, "benannte Fragen müssen SELECT-Abfragen sein", "named questions must be SELECT queries")
     projected = {v.value for v in solutions.variables}

@@ -21,11 +21,13 @@ from pyshacl.validator import Validator, assign_baked_in
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import term as rdflib_term
 from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from koopgraph.engine import rdf as ox
 from koopgraph.engine.interface import Engine
 from koopgraph.engine.embedded import scratch
 from koopgraph import content
+from koopgraph.errors import KoopgraphError
 
 # rdflib has no lexical check for xsd:gYear, so pySHACL would accept
 # "20x6"^^xsd:gYear under sh:datatype (SHACL says an ill-typed literal
@@ -92,11 +94,26 @@ def load_shapes(root: Path | None = None) -> Graph:
     return _shapes((content.root() if root is None else Path(root)) / "shapes")
 
 
+class ShapesError(KoopgraphError):
+    """A shape file cannot be read: nothing could be checked against it."""
+
+    def __init__(self, path: Path, line: int | None, detail: str) -> None:
+        where = f"{path}, Zeile {line}" if line else str(path)
+        where_en = f"{path}, line {line}" if line else str(path)
+        detail = " ".join(detail.split())
+        super().__init__(f"Formen-Datei {where}: {detail}", f"Shape file {where_en}: {detail}")
+
+
 @lru_cache(maxsize=8)
 def _shapes(folder: Path) -> Graph:
     shapes = Graph()
     for path in sorted(folder.glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+        try:
+            shapes.parse(path, format="turtle")
+        except BadSyntax as error:  # rdflib counts lines from 0
+            raise ShapesError(path, error.lines + 1, error._why) from error
+        except (OSError, ValueError, SyntaxError) as error:
+            raise ShapesError(path, None, str(error)) from error
     return shapes
 
 

@@ -19,8 +19,8 @@ from koopgraph.cli import koopgraph
 from koopgraph.writes.gate import RecordError
 from koopgraph.writes.submissions import imported_checksum, listing as submissions
 
-VALID = Path(__file__).parent / "shapes" / "valid" / "kooperation-ostholstein.ttl"
-INVALID = Path(__file__).parent / "shapes" / "invalid" / "kooperation__ohne-status.ttl"
+VALID = Path(__file__).parents[1] / "shapes" / "valid" / "kooperation-ostholstein.ttl"
+INVALID = Path(__file__).parents[1] / "shapes" / "invalid" / "kooperation__ohne-status.ttl"
 GRAPH = "https://w3id.org/koopgraph/id/graph/import/probe"
 NEW = ox.NamedNode("https://w3id.org/koopgraph/id/kooperation/ostholstein-neu")
 

@@ -14,7 +14,7 @@ from koopgraph.web.app import create_app
 from koopgraph import content
 from koopgraph.cli import koopgraph
 
-HERE = Path(__file__).parent / "shapes"
+HERE = Path(__file__).parents[1] / "shapes"
 VALID = HERE / "valid" / "kooperation-ostholstein.ttl"
 NO_STATUS = HERE / "invalid" / "kooperation__ohne-status.ttl"
 

@@ -13,7 +13,7 @@ from rdflib.namespace import SH
 import remotekg
 from writeapp import ADMIN, WRITER, auth, dump, make_app
 
-HERE = Path(__file__).parent / "shapes"
+HERE = Path(__file__).parents[1] / "shapes"
 VALID = (HERE / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 NO_STATUS = (HERE / "invalid" / "kooperation__ohne-status.ttl").read_bytes()
 TURTLE = {"Content-Type": "text/turtle"}

@@ -20,7 +20,7 @@ from koopgraph.writes import build
 from koopgraph.web.app import create_app
 from koopgraph import engine as kgstore
 
-SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "w3c-sparql11" / "protocol"
+SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "w3c-sparql11" / "protocol"
 if not (SUITE / "manifest.ttl").is_file():
     pytest.skip(f"W3C SPARQL 1.1 protocol tests not found at {SUITE}", allow_module_level=True)
 

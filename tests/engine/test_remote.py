@@ -34,7 +34,7 @@ from koopgraph.engine.binding import BindError, bind_text
 from koopgraph.engine import Delta
 from koopgraph.engine.remote import GENID, VERSION_GRAPH, Endpoints, RemoteEngine
 
-SHAPES = Path(__file__).parent / "shapes"
+SHAPES = Path(__file__).parents[1] / "shapes"
 VALID = (SHAPES / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 WRITER = "schreiberin-geheimnis-0123456789"
 OSTHOLSTEIN = "https://w3id.org/koopgraph/id/region/01055"

@@ -12,7 +12,7 @@ import pytest
 from listener import Listener
 from writeapp import ADMIN, WRITER, dump, make_app
 
-HERE = Path(__file__).parent / "shapes"
+HERE = Path(__file__).parents[1] / "shapes"
 VALID = (HERE / "valid" / "kooperation-ostholstein.ttl").read_text(encoding="utf-8")
 UPDATE = "application/sparql-update"
 ID = "https://w3id.org/koopgraph/id/"

@@ -7,7 +7,7 @@ from koopgraph import content
 from koopgraph.config import default_store_path
 from koopgraph.content import ResourcesNotFoundError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_env_override_wins(fake_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

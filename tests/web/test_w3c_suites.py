@@ -45,7 +45,7 @@ from werkzeug.datastructures import MultiDict
 from koopgraph.web.app import create_app
 from koopgraph.engine import sparqltext
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "w3c-sparql11"
 BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/"
 

@@ -11,7 +11,7 @@ import pytest
 
 from writeapp import ADMIN, WRITER, auth, dump, make_app
 
-HERE = Path(__file__).parent / "shapes"
+HERE = Path(__file__).parents[1] / "shapes"
 VALID = (HERE / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 NO_STATUS = (HERE / "invalid" / "kooperation__ohne-status.ttl").read_bytes()
 TURTLE = "text/turtle"

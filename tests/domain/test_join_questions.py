@@ -12,7 +12,7 @@ import pytest
 import remotekg
 from koopgraph.domain import questions
 from koopgraph import content
-from test_queries import KOOPERATION, ask
+from test_questions import KOOPERATION, ask
 
 with open(content.root() / "data" / "opendata" / "regions-sh.csv", encoding="utf-8", newline="") as _f:
     REGIONS = {row["kreis_ags"]: row for row in csv.DictReader(_f)}

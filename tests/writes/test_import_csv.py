@@ -20,7 +20,7 @@ from koopgraph import content
 from koopgraph import engine as kgstore
 from koopgraph.cli import koopgraph
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINI = FIXTURES / "gemeindeverzeichnis-mini.csv"
 IMPORT_GRAPH = "https://w3id.org/koopgraph/id/graph/import/gemeindeverzeichnis"
 

@@ -16,7 +16,7 @@ from rdflib.namespace import SH
 
 from koopgraph.domain import validation
 
-HERE = Path(__file__).parent / "shapes"
+HERE = Path(__file__).parents[1] / "shapes"
 VALID = sorted((HERE / "valid").glob("*.ttl"))
 INVALID = sorted((HERE / "invalid").glob("*.ttl"))
 CURIES = {

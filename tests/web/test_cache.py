@@ -21,12 +21,12 @@ from koopgraph.domain import mappings
 from koopgraph.cli import koopgraph
 from writeapp import ADMIN, auth, make_app
 
-SHAPES = Path(__file__).parent / "shapes"
+SHAPES = Path(__file__).parents[1] / "shapes"
 VALID = (SHAPES / "valid" / "kooperation-ostholstein.ttl").read_bytes()
 OSTHOLSTEIN = "https://w3id.org/koopgraph/id/region/01055"
 NEW = "https://w3id.org/koopgraph/id/kooperation/ostholstein-neu"
 GAPS = "/queries/kreise-ohne-formale-kooperation"
-MINI = Path(__file__).parent / "fixtures" / "gemeindeverzeichnis-mini.csv"
+MINI = Path(__file__).parents[1] / "fixtures" / "gemeindeverzeichnis-mini.csv"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from koopgraph.domain import validation
 
-FIXTURES = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
+FIXTURES = sorted((Path(__file__).parents[1] / "shapes").glob("*/*.ttl"))
 
 
 def _key(report: validation.Report) -> set:
