@@ -110,7 +110,8 @@ def _import(store: Path, csv_path: Path, *, wrapper: Path | None = None, kill_at
 # are atomic: one statement, or the whole extend).
 KILLER = '''
 import os, signal
-import koopgraph.cli.commands as cli
+from koopgraph import cli
+from koopgraph.cli import import_commands
 where, _, nth = os.environ["KILL_AT"].partition(":")
 count = [0]
 
@@ -130,14 +131,14 @@ class Killing:
         self._real.extend(quads)
         die("after-extend")
 
-writable = cli._writable
+writable = import_commands.writable_store
 
 def killing(path):  # the engine's own pyoxigraph store, wrapped
     engine = writable(path)
     engine.native = Killing(engine.native)
     return engine
 
-cli._writable = killing
+import_commands.writable_store = killing
 cli.main()
 '''
 

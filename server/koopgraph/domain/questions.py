@@ -29,6 +29,7 @@ class QueryDefinitionError(KoopgraphError):
 
     def __init__(self, path: Path, de: str, en: str, line: int | None = None) -> None:
         self.path, self.line = path, line
+        de, en = " ".join(de.split()), " ".join(en.split())  # one line, whatever the parser says
         super().__init__(f"{path}{f', Zeile {line}' if line else ''}: {de}",
                          f"{path}{f', line {line}' if line else ''}: {en}")
 

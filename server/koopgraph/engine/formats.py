@@ -182,3 +182,7 @@ def serialize_triples(
     if chosen.format.supports_datasets:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     return ox.serialize(triples, format=chosen.format, prefixes=prefixes)
+
+
+# The dump formats shared by `koopgraph export` and /dump: the file extension is the format's name.
+EXPORT_FORMATS = {"ttl": R.TURTLE, "nt": R.N_TRIPLES, "jsonld": R.JSON_LD, "trig": R.TRIG, "nq": R.N_QUADS}

@@ -6,7 +6,7 @@ from flask import Blueprint, Response
 from koopgraph.web import cors
 from koopgraph.web.context import current_store
 from koopgraph import engine
-from koopgraph.engine.export_formats import EXPORT_FORMATS
+from koopgraph.engine.formats import EXPORT_FORMATS
 from koopgraph.errors import ApiError
 
 bp = Blueprint("dumps", __name__)
