@@ -63,7 +63,7 @@ def real_app():
     once per test run (read-only tests only: never write through it)."""
     from koopgraph.web.app import create_app
 
-    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()),
+    return create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "RESOURCES": str(content.root()),
                        "BUILD_IF_EMPTY": True})
 
 

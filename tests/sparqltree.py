@@ -37,6 +37,7 @@ def app_config(root: Path, **overrides: Any) -> dict[str, Any]:
     """Every setting explicit, so the developer's environment cannot leak in."""
     return {
         "TESTING": True,
+        "QUERY_PROCESSES": False,  # queries in threads: fast to start; the worker processes have tests of their own
         "STORE": ":memory:",
         "RESOURCES": str(root),
         "BUILD_IF_EMPTY": True,

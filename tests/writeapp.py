@@ -13,7 +13,7 @@ TOKENS = f"fallbearbeitung:{WRITER},datenpflege:{ADMIN}:schreiben+verwalten"
 
 def make_app(**config):
     """A fresh app; config overrides the test settings (e.g. TOKENS="", CACHE=False)."""
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()), "TOKENS": TOKENS}
+    settings = {"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "RESOURCES": str(content.root()), "TOKENS": TOKENS}
     return create_app(settings | config)
 
 

@@ -18,13 +18,15 @@ Every setting is resolved in this order, later layers winning:
 | CORS_ORIGINS     | ``*``                                    | origins allowed to read GET endpoints from a browser (space-separated; empty = none) |
 | HOST             | ``127.0.0.1``                            | interface ``koopgraph serve`` listens on |
 | PORT             | ``8000``                                 | TCP port of ``koopgraph serve`` (0 = any free port) |
-| THREADS          | ``4``                                    | worker threads of ``koopgraph serve`` |
+| THREADS          | ``32``                                   | request threads of ``koopgraph serve``: enough that cheap requests never wait behind queries waiting for a worker |
 | SERVICE_ALLOWLIST | ``https://query.wikidata.org/sparql``   | SPARQL endpoints a query may call with SERVICE (space-separated); any other target is refused and never contacted |
 | TOKENS           | (none)                                   | write tokens ``name:secret[:right+right]``, comma-separated; rights ``schreiben`` (default), ``verwalten``; none = read-only |
+| HTTPS            | ``auto``                                 | cookies for https (Secure, ``__Host-`` prefix): ``auto`` from the request's scheme, ``on`` behind a proxy that ends TLS, ``off`` never |
 | TOKENS_FILE      | (none)                                   | TOML file with ``[[token]]`` entries (name, sha256 of the secret, rechte); made by ``koopgraph token`` |
-| QUERY_TIMEOUT    | ``10`` (seconds)                         | a query not answered by then gets 503; the engine cannot be interrupted, so it keeps its slot until it ends (docs/operations.md) |
+| QUERY_TIMEOUT    | ``10`` (seconds)                         | a query not answered by then gets 503 and is stopped: its worker process is killed and replaced (docs/operations.md) |
 | MAX_RESULT_ROWS  | ``100000``                               | most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) one answer may have; more gets 422, never a cut-off answer |
-| MAX_CONCURRENT_QUERIES | ``4``                              | queries the engine evaluates at once; beyond that 429 with Retry-After |
+| MAX_CONCURRENT_QUERIES | ``4``                              | queries the engine evaluates at once (worker processes); beyond that 429 with Retry-After |
+| QUERY_PROCESSES  | ``true``                                 | answer queries from users (/sparql, /queries) in worker processes that hold replicas of the store and are killed at the deadline or on a crash; ``false``: in threads of the server process, where a query cannot be stopped (tests, small embedded uses) |
 | BACKUP_DIR       | ``<STORE>-backups``                      | where ``POST /admin/backup`` (right ``verwalten``) puts backups of the running server's store |
 | LOG_REQUESTS     | ``true``                                 | one JSON line per request on stderr (method, path, status, duration, query hash; never token or body) |
 | BACKEND          | ``oxigraph``                             | ``oxigraph``: the embedded store at STORE; ``sparql``: a SPARQL 1.1 engine at QUERY_URL/UPDATE_URL (docs/scaling.md) |
@@ -36,8 +38,8 @@ Every setting is resolved in this order, later layers winning:
 | CACHE            | ``true``                                 | keep answers (named questions, SPARQL queries) until the next write; ``koopgraph serve --no-cache`` switches it off |
 | CACHE_MAX_BYTES  | ``67108864`` (64 MiB)                    | memory for cached answers; an answer larger than an eighth of it is never kept |
 
-The same table is in the README under "Einstellungen / Settings"; a test
-fails when a setting is missing from either.
+The same table is in docs/settings.md under "Einstellungen / Settings"; a
+test fails when a setting is missing from either.
 """
 
 import os
@@ -61,13 +63,15 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": "*",
     "HOST": "127.0.0.1",
     "PORT": 8000,
-    "THREADS": 4,
+    "THREADS": 32,
     "SERVICE_ALLOWLIST": "https://query.wikidata.org/sparql",
     "TOKENS": "",
     "TOKENS_FILE": None,
+    "HTTPS": "auto",
     "QUERY_TIMEOUT": 10.0,
     "MAX_RESULT_ROWS": 100_000,
     "MAX_CONCURRENT_QUERIES": 4,
+    "QUERY_PROCESSES": True,
     "BACKUP_DIR": None,
     "LOG_REQUESTS": True,
     "BACKEND": "oxigraph",
@@ -204,6 +208,9 @@ def _check_backend(settings: dict[str, Any]) -> None:
     if settings["BACKEND"] not in BACKENDS:
         raise ConfigError(f"BACKEND muss {' oder '.join(BACKENDS)} sein, nicht {settings['BACKEND']!r}",
                           f"BACKEND must be {' or '.join(BACKENDS)}, not {settings['BACKEND']!r}")
+    if str(settings["HTTPS"]).lower() not in ("auto", "on", "off"):
+        raise ConfigError(f"HTTPS muss auto, on oder off sein, nicht {settings['HTTPS']!r}",
+                          f"HTTPS must be auto, on or off, not {settings['HTTPS']!r}")
     if settings["REMOTE_UNION"] not in ("dataset", "engine"):
         raise ConfigError(f"REMOTE_UNION muss dataset oder engine sein, nicht {settings['REMOTE_UNION']!r}",
                           f"REMOTE_UNION must be dataset or engine, not {settings['REMOTE_UNION']!r}")

@@ -18,7 +18,12 @@ class KoopgraphError(Exception):
 
 class BackendError(KoopgraphError):
     """The triple store behind Koopgraph (a remote engine) cannot be reached
-    or refuses; answered as 502 with the store's own words."""
+    or refuses. The CLI shows its words to the operator; a web client gets
+    a 502 that says only whether it was unreachable (reachable False)."""
+
+    def __init__(self, de: str, en: str, *, reachable: bool = True) -> None:
+        self.reachable = reachable
+        super().__init__(de, en)
 
 
 class ApiError(Exception):

@@ -123,7 +123,7 @@ def test_a_token_file_holds_only_the_hash_and_the_server_accepts_the_secret(tmp_
     result = cli("token", "kreis-ostholstein", "--rechte", "schreiben", "--tokens-file", tokens)
     secret = result.stdout.strip()
     assert len(secret) >= 40 and secret not in tokens.read_text() and "kreis-ostholstein" in tokens.read_text()
-    web = create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()),
+    web = create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "RESOURCES": str(content.root()),
                       "TOKENS_FILE": str(tokens)}).test_client()
     response = web.post("/records", data=VALID.read_bytes(),
                         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {secret}"})

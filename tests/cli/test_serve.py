@@ -66,7 +66,9 @@ def test_serve_builds_the_empty_store_and_answers_healthz(served) -> None:
     with urllib.request.urlopen(url + "healthz", timeout=TIMEOUT) as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == "application/json"
-        assert json.load(response) == {"status": "ok", "triples": sum(COUNTS.values())}
+        health = json.load(response)
+        assert (health["status"], health["triples"]) == ("ok", sum(COUNTS.values()))
+        assert health["queries"]["mode"] == "processes" and health["queries"]["alive"] == 4  # `serve`: queries in workers
 
 
 def test_build_while_serve_runs_exits_2_with_store_busy_message(served) -> None:

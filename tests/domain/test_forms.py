@@ -312,10 +312,10 @@ def test_signing_in_exchanges_the_token_for_an_httponly_samesite_strict_session_
     value = cookie.split(";")[0].split("=", 1)[1]
     assert SECRET not in cookie and len(value) >= 40
     assert "Angemeldet als <strong>fallbearbeitung</strong>" in page(web, "/forms")
-    # over https the cookie is Secure
-    secure = web.post("/login", base_url="https://localhost", headers=BROWSER,
-                      data={"token": SECRET, "csrf": csrf(page(web, "/login"))})
-    assert any("Secure" in c for c in secure.headers.getlist("Set-Cookie") if c.startswith(SESSION_COOKIE))
+    # over https the cookie is Secure and __Host- prefixed (its form cookie too: the CSRF token comes from an https page)
+    form = web.get("/login", base_url="https://localhost", headers=BROWSER).get_data(as_text=True)
+    secure = web.post("/login", base_url="https://localhost", headers=BROWSER, data={"token": SECRET, "csrf": csrf(form)})
+    assert any("Secure" in c for c in secure.headers.getlist("Set-Cookie") if c.startswith("__Host-" + SESSION_COOKIE))
 
 
 def test_signing_in_returns_only_to_a_path_on_this_site(web):

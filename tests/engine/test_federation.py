@@ -44,7 +44,7 @@ def running(app) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def peer(tmp_path_factory) -> Iterator[str]:
     root = write_tree(tmp_path_factory.mktemp("peer"), PEER_DATA)
-    with running(create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(root)})) as url:
+    with running(create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "RESOURCES": str(root)})) as url:
         yield url
 
 
@@ -56,7 +56,7 @@ def listener() -> Iterator[Listener]:
 
 
 def _app(allowlist: str):
-    return create_app({"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()),
+    return create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "RESOURCES": str(content.root()),
                        "SERVICE_ALLOWLIST": allowlist})
 
 

@@ -140,7 +140,7 @@ def test_blank_nodes_are_stored_as_skolem_iris_and_read_back_as_blank_nodes(remo
 
 def test_a_record_with_blank_nodes_is_inserted_and_reverted_completely(engine):
     remotekg.fresh(engine)
-    app = create_app({"TESTING": True, "RESOURCES": str(content.root()), "TOKENS": f"w:{WRITER}:schreiben+verwalten"}
+    app = create_app({"TESTING": True, "QUERY_PROCESSES": False, "RESOURCES": str(content.root()), "TOKENS": f"w:{WRITER}:schreiben+verwalten"}
                      | remotekg.settings(engine))
     web, auth = app.test_client(), {"Authorization": f"Bearer {WRITER}", "Content-Type": "text/turtle"}
     with_blank = VALID + b'\n<https://w3id.org/koopgraph/id/kooperation/ostholstein-neu> <urn:notiz> [ <urn:text> "x" ] .\n'
@@ -211,7 +211,7 @@ def test_clear_empties_the_engine_and_forgets_what_was_built(remote):
 def test_an_engine_that_is_down_is_a_502_for_clients_and_exit_2_for_the_cli(oxigraph_server):
     down = {"BACKEND": "sparql", "QUERY_URL": "http://127.0.0.1:9/query", "UPDATE_URL": "http://127.0.0.1:9/update",
             "BUILD_IF_EMPTY": False}
-    app = create_app({"TESTING": True, "RESOURCES": str(content.root())} | down)
+    app = create_app({"TESTING": True, "QUERY_PROCESSES": False, "RESOURCES": str(content.root())} | down)
     response = app.test_client().get("/queries/kreise-ohne-formale-kooperation")
     assert response.status_code == 502
     error = response.get_json()["error"]
@@ -362,7 +362,7 @@ def test_construct_asks_only_for_rdf_and_select_only_for_results(canned):
 def test_with_the_engines_own_union_default_graph_every_question_answers_as_on_the_embedded_store(kg, tmp_path):
     """REMOTE_UNION engine: oxigraph serve --union-default-graph, no graph list sent."""
     with remotekg.oxigraph_server(tmp_path / "union", extra=("--union-default-graph",)) as base:
-        app = create_app({"TESTING": True, "RESOURCES": str(content.root()), "CACHE": False, "LOG_REQUESTS": False,
+        app = create_app({"TESTING": True, "QUERY_PROCESSES": False, "RESOURCES": str(content.root()), "CACHE": False, "LOG_REQUESTS": False,
                           "REMOTE_UNION": "engine"} | remotekg.settings(base))
         store = app.extensions["koopgraph.store"]
         assert store.endpoints.union == "engine"

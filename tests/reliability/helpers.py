@@ -40,7 +40,7 @@ def record_iri(key: str) -> str:
 
 def app(**config):
     """The real app over the packaged data in memory, with write tokens."""
-    settings = {"TESTING": True, "STORE": ":memory:", "RESOURCES": str(content.root()), "TOKENS": TOKENS,
+    settings = {"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "RESOURCES": str(content.root()), "TOKENS": TOKENS,
                 "LOG_REQUESTS": False} | config
     return create_app(settings)
 

@@ -11,6 +11,8 @@ import pytest
 
 from koopgraph import content
 
+from koopgraph.web.throttle import Throttle
+
 from . import helpers
 from .helpers import ADMIN
 
@@ -33,8 +35,15 @@ ONLY_WRITER = "nur-schreiben-geheimnis-0123456789"
 
 
 @pytest.fixture(scope="module")
-def web():
-    return helpers.app(TOKENS=f"schreiberin:{ONLY_WRITER}").test_client()
+def app():
+    return helpers.app(TOKENS=f"schreiberin:{ONLY_WRITER}")
+
+
+@pytest.fixture
+def web(app):
+    """Each test starts with no failed tokens counted (they would be slowed down: test_hostile.py)."""
+    app.extensions["koopgraph.throttle"] = Throttle()
+    return app.test_client()
 
 
 def send(web, method, path, body, headers):

@@ -48,7 +48,7 @@ def in_background(function, *args):
 
 def wait_until_idle(application, seconds: float = 60) -> None:
     """Let an overdue query finish, so it does not slow the next tests."""
-    gate = application.extensions["koopgraph.queries"]
+    gate = application.extensions["koopgraph.queries"].gate  # threads: an overdue query runs on
     deadline = time.monotonic() + seconds
     while gate.running and time.monotonic() < deadline:
         time.sleep(0.05)

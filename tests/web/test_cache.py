@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from koopgraph.web.context import CACHE_KEY
 from koopgraph.writes import build
+from koopgraph.engine import sparqltext
 from koopgraph.web import cache
 from koopgraph.writes.imports import csv as csv_import
 from koopgraph import content
@@ -193,9 +194,9 @@ def test_queries_whose_answer_changes_without_a_write_are_never_cached(app, web,
 
 
 def test_a_variable_or_string_named_like_a_volatile_function_does_not_stop_caching():
-    assert cache.cacheable('SELECT ?now ?rand WHERE { ?s <urn:uuid> "NOW()" }')
-    assert not cache.cacheable("SELECT * WHERE { BIND(now() AS ?t) }")
-    assert not cache.cacheable("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    assert sparqltext.read('SELECT ?now ?rand WHERE { ?s <urn:uuid> "NOW()" }').cacheable
+    assert not sparqltext.read("SELECT * WHERE { BIND(now() AS ?t) }").cacheable
+    assert not sparqltext.read("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").cacheable
 
 
 def test_answers_larger_than_an_eighth_of_the_cache_are_not_kept():

@@ -549,7 +549,9 @@ def test_empty_cors_origins_disables_cors(make_app) -> None:
 def test_healthz_reports_ok_and_triple_count_with_cors(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "triples": sum(COUNTS.values())}
+    health = response.get_json()
+    assert (health["status"], health["triples"]) == ("ok", sum(COUNTS.values()))
+    assert health["queries"]["alive"] == health["queries"]["workers"] == 4 and health["queries"]["busy"] == 0
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 

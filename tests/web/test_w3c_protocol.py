@@ -41,7 +41,7 @@ UPDATES = [c for c in PROTOCOL_CASES if c.name in UPDATE_CASES]
 
 
 def _client(case: HttpCase) -> FlaskClient:
-    app = create_app({"TESTING": True, "STORE": ":memory:", "BUILD_IF_EMPTY": False, "STRICT_DATASET": True})
+    app = create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "BUILD_IF_EMPTY": False, "STRICT_DATASET": True})
     store = app.extensions[STORE_KEY]
     for graph_iri, file in case.named_graphs:
         build.load_file(store, file, graph_iri)

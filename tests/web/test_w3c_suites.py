@@ -93,7 +93,7 @@ EXPECTED_FAILURES: dict[str, str] = {
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory) -> FlaskClient:
-    app = create_app({"TESTING": True, "STORE": ":memory:", "BUILD_IF_EMPTY": False, "STRICT_DATASET": True,
+    app = create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": ":memory:", "BUILD_IF_EMPTY": False, "STRICT_DATASET": True,
                       "TOKENS": f"w3c:{SECRET}:schreiben+verwalten", "CORS_ORIGINS": "*"})
     return app.test_client()
 

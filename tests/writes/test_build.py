@@ -17,7 +17,7 @@ SUBMISSION = GRAPH + "submission/2026-11-26-0001"
 
 
 def _app(root: Path, store_dir: Path):
-    return create_app({"TESTING": True, "STORE": str(store_dir), "RESOURCES": str(root)})
+    return create_app({"TESTING": True, "QUERY_PROCESSES": False, "STORE": str(store_dir), "RESOURCES": str(root)})
 
 
 def _graphs(app) -> dict[str, int]:

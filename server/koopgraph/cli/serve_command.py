@@ -21,7 +21,7 @@ from koopgraph.web.app import create_app
     help="Standardgraph = Default-Graph des Speichers statt Vereinigung / "
     "plain SPARQL dataset: default graph is the store's default graph, not the union",
 )
-@click.option("--threads", type=int, default=None, help="Worker-Threads / worker threads (default 4)")
+@click.option("--threads", type=int, default=None, help="Anfrage-Threads / request threads (default 32)")
 @click.option("--no-cache", "no_cache", is_flag=True, default=False,
               help="Antworten nicht zwischenspeichern (z. B. zum Messen) / do not cache answers (e.g. to measure)")
 @click.option("--tokens", "tokens_file", type=click.Path(path_type=Path, dir_okay=False), default=None,

@@ -230,7 +230,13 @@ def rows(outgoing: list[ox.Triple], names: dict[str, ox.Literal], lang: str, ski
 
 
 def describe(kg: Engine, iri: str, lang: str) -> Description | None:
-    """The resource page's content, or None when no graph mentions the IRI."""
+    """The resource page's content, or None when no graph mentions the IRI
+    (or it is no IRI at all: an address with a quote, a space, a control
+    character … names nothing)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
     outgoing, incoming = statements(kg, iri)
     if not outgoing and not incoming:
         return None

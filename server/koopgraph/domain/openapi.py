@@ -91,6 +91,9 @@ _WRITE_RESPONSES = {
     "413": _error("Anfragekörper zu groß / request body too large"),
     "415": _error("Content-Type nicht unterstützt / unsupported Content-Type"),
     "422": _error("SHACL-Verletzung; der Bericht steht in results / SHACL violation; the report is in results"),
+    "429": {**_error("Zu viele falsche Tokens von dieser Adresse; Retry-After nennt die Sekunden / too many wrong "
+                     "tokens from this address; Retry-After gives the seconds"),
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
 }
 _WRITTEN = {"description": "Einreichung / submission", "content": {"application/json": {"schema": {"type": "object"}}}}
 _GSP_PARAMS = [
@@ -181,7 +184,7 @@ def _records() -> dict:
                             "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"}}],
             "responses": {"201": {"description": "Pfad der Sicherung / path of the backup", "content": _JSON},
                           "400": _error("Name ungültig / invalid name"), "401": _WRITE_RESPONSES["401"],
-                          "403": _WRITE_RESPONSES["403"],
+                          "403": _WRITE_RESPONSES["403"], "429": _WRITE_RESPONSES["429"],
                           "409": _error("Sicherung gibt es schon, oder Speicher im Arbeitsspeicher / backup exists, "
                                         "or in-memory store")}}},
     }

@@ -8,28 +8,16 @@ by the user's raw text. The result is what pyoxigraph's substitutions
 engine plans a constant better than a substituted variable (1.4–2.4× faster
 at one million triples, bench/README.md), and a remote engine has no
 substitutions at all. Strings, IRIs and comments are never touched: the
-tokenizer is querytext's.
+tokens are sparqltext's, the one reading of SPARQL text.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
 from koopgraph.engine import sparqltext
-
-_BIND_TOKENS = re.compile(sparqltext._TOKENS.pattern + r"|(?P<punct>[(){}])", re.VERBOSE)
-
-
-def tokens(sparql: str):
-    """The query's tokens (strings, IRIs, comments, variables, words, brackets)."""
-    return _BIND_TOKENS.finditer(sparql)
-
-
-def word(token: re.Match) -> str:
-    """The keyword a token is (upper case), or "" for anything else."""
-    return _word(token)
+from koopgraph.engine.sparqltext import Token
 
 
 class BindError(ValueError):
@@ -42,7 +30,15 @@ class _Select:
     body: tuple[int, int]        # token indexes of its WHERE group
 
 
-def _selects(tokens: list[re.Match]) -> list[_Select]:
+def _punct(token: Token) -> str | None:
+    return token.text if token.kind in ("open", "close") else None
+
+
+def _word(token: Token) -> str:
+    return token.word
+
+
+def _selects(tokens: list[Token]) -> list[_Select]:
     """Every SELECT with the span of its clause and of its group."""
     found: list[_Select] = []
     for i, token in enumerate(tokens):
@@ -50,26 +46,22 @@ def _selects(tokens: list[re.Match]) -> list[_Select]:
             continue
         j, parens = i + 1, 0
         while j < len(tokens):
-            w, punct = _word(tokens[j]), tokens[j].group("punct")
+            w, punct = _word(tokens[j]), _punct(tokens[j])
             parens += (punct == "(") - (punct == ")")
             if parens == 0 and (w in ("WHERE", "FROM") or punct == "{"):
                 break
             j += 1
         k = j
-        while k < len(tokens) and tokens[k].group("punct") != "{":
+        while k < len(tokens) and _punct(tokens[k]) != "{":
             k += 1
         depth, end = 0, k
         for end in range(k, len(tokens)):
-            punct = tokens[end].group("punct")
+            punct = _punct(tokens[end])
             depth += (punct == "{") - (punct == "}")
             if depth == 0:
                 break
         found.append(_Select((i + 1, j), (k, end)))
     return found
-
-
-def _word(token: re.Match) -> str:
-    return (token.group("word") or "").upper() if token.group("local") is None else ""
 
 
 def bind_text(sparql: str, terms: dict[str, Any]) -> str:
@@ -81,17 +73,16 @@ def bind_text(sparql: str, terms: dict[str, Any]) -> str:
     querytext's)."""
     if not terms:
         return sparql
-    tokens = list(_BIND_TOKENS.finditer(sparql))
+    tokens = list(sparqltext.read(sparql, max_tokens=None).tokens)
     selects = _selects(tokens)
 
     def projected(select: _Select, name: str) -> bool:
-        return any(tokens[t].group(0)[1:] == name for t in range(*select.projection)
-                   if tokens[t].group(0)[0] in "?$")
+        return any(tokens[t].text[1:] == name for t in range(*select.projection) if tokens[t].kind == "var")
 
     replacement: dict[int, str] = {}
     for index, token in enumerate(tokens):
-        text = token.group(0)
-        if text[0] not in "?$" or text[1:] not in terms:
+        text = token.text
+        if token.kind != "var" or text[1:] not in terms:
             continue
         name, value = text[1:], terms[text[1:]]
         if isinstance(value, ox.BlankNode):
@@ -104,7 +95,7 @@ def bind_text(sparql: str, terms: dict[str, Any]) -> str:
                             f"?{name} is bound in the query and cannot be a parameter")
         owner = next((s for s in selects if s.projection[0] <= index < s.projection[1]), None)
         if owner is not None:
-            parens = sum((tokens[t].group("punct") == "(") - (tokens[t].group("punct") == ")")
+            parens = sum((_punct(tokens[t]) == "(") - (_punct(tokens[t]) == ")")
                          for t in range(owner.projection[0], index))
             inner = [s for s in selects if owner.body[0] < s.projection[0] < owner.body[1]]
             if parens > 0:
@@ -118,7 +109,7 @@ def bind_text(sparql: str, terms: dict[str, Any]) -> str:
             inner = [s for s in selects if owner and owner.body[0] < s.projection[0] < owner.body[1]]
             if any(projected(s, name) for s in inner):
                 continue  # a sub-select gives ?v: group by it as it is
-            if tokens[index - 1].group("punct") == "(":
+            if _punct(tokens[index - 1]) == "(":
                 replacement[index] = term
             else:
                 replacement[index] = f"({term})"  # GROUP BY "1" is not SPARQL, GROUP BY ("1") is
@@ -126,16 +117,16 @@ def bind_text(sparql: str, terms: dict[str, Any]) -> str:
             replacement[index] = term
     out, last = [], 0
     for index in sorted(replacement):
-        out.append(sparql[last:tokens[index].start()] + replacement[index])
-        last = tokens[index].end()
+        out.append(sparql[last:tokens[index].start] + replacement[index])
+        last = tokens[index].end
     out.append(sparql[last:])
     return "".join(out)
 
 
-def _ordering(tokens: list[re.Match], index: int) -> str | None:
+def _ordering(tokens: list[Token], index: int) -> str | None:
     """"ORDER" or "GROUP" when token index is inside an ORDER BY or GROUP BY clause."""
     for t in range(index - 1, -1, -1):
-        word, punct = _word(tokens[t]), tokens[t].group("punct")
+        word, punct = _word(tokens[t]), _punct(tokens[t])
         if punct in ("{", "}") or word in ("LIMIT", "OFFSET", "HAVING", "VALUES", "SELECT", "WHERE"):
             return None
         if word == "BY":

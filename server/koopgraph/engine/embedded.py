@@ -33,6 +33,8 @@ class EmbeddedEngine:
         self.path = path
         self._version = uuid.uuid4().hex
         self._fingerprints: dict[str, str] = {}  # an in-memory store keeps them here
+        # Told every write's exact change, in order (the query workers' replicas, workers.py).
+        self.listeners: list[Callable[[tuple], None]] = []
 
     def __repr__(self) -> str:
         return f"EmbeddedEngine({self.path or 'memory'})"
@@ -80,8 +82,14 @@ class EmbeddedEngine:
 
     # ------------------------------------------------------------ writing
 
-    def _changed(self) -> None:
+    def _changed(self, message: tuple | None = None) -> None:
         self._version = uuid.uuid4().hex
+        if message is not None:
+            for listener in self.listeners:
+                listener(message)
+
+    def _told(self) -> bool:
+        return bool(self.listeners)
 
     def apply(self, delta: Delta) -> None:
         """One pyoxigraph update: one transaction, all or nothing. Deletes
@@ -103,14 +111,16 @@ class EmbeddedEngine:
         parts += [f"DROP SILENT GRAPH {g}" for g in delta.drop if isinstance(g, ox.NamedNode)]
         if parts:
             self.native.update(" ;\n".join(parts), custom_functions={_TERM_FUNCTION: lambda i: terms[int(i.value)]})
-            self._changed()
+            self._changed(("delta", _nq(delta.inserts), _nq(delta.deletes),
+                           [g.value for g in delta.create if isinstance(g, ox.NamedNode)],
+                           [g.value for g in delta.drop if isinstance(g, ox.NamedNode)]) if self._told() else None)
 
     def write_quads(self, inserts: list[ox.Quad], deletes: list[ox.Quad],
                     progress: Callable[[int], None] | None = None) -> None:
         for quad in deletes:
             self.native.remove(quad)
         self.native.extend(inserts)
-        self._changed()
+        self._changed(("delta", _nq(inserts), _nq(deletes), [], []) if self._told() else None)
 
     def replace_graph(self, graph_iri: str, triples: list[ox.Triple]) -> None:
         # One SPARQL update is one transaction in Oxigraph, so readers see either
@@ -121,7 +131,8 @@ class EmbeddedEngine:
         if body:
             update += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n{body} .\n}} }}"
         self.native.update(update)
-        self._changed()
+        self._changed(("replace", graph_iri, _nq([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]))
+                      if self._told() else None)
 
     def load_graph(self, graph, quads: Iterable[ox.Quad]) -> int:
         counted = [0]
@@ -134,12 +145,12 @@ class EmbeddedEngine:
         self.native.clear_graph(graph)
         self.native.bulk_extend(counting())
         self.native.flush()
-        self._changed()
+        self._changed(("reload",))
         return counted[0]
 
     def drop_graph(self, graph_iri: str) -> None:
         self.native.update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
-        self._changed()
+        self._changed(("delta", b"", b"", [], [graph_iri]))
 
     def set_fingerprints(self, fingerprints: dict[str, str]) -> None:
         if self.path is None:
@@ -167,6 +178,10 @@ class EmbeddedEngine:
         fingerprints = None if self.path is None else self.path / FINGERPRINTS
         if fingerprints is not None and fingerprints.is_file():
             shutil.copy2(fingerprints, target / FINGERPRINTS)
+
+
+def _nq(quads) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
 
 
 # ---------------------------------------------------------------- opening

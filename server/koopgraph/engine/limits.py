@@ -21,8 +21,9 @@ deep nesting and very long sequences recurse once per element (a SPARQL
 query with ~4,000 nested groups or ~3,000 BINDs overflows an 8 MiB stack
 and takes the process down), JSON-LD and RDF/XML nesting costs quadratic
 time, and XML entities can expand a small body into gigabytes. Those are
-refused (400) before the engine sees them, and request threads get
-THREAD_STACK_BYTES of stack so the remaining depth is far from the edge.
+refused (400) before the engine sees them – SPARQL text by sparqltext.py,
+RDF bodies here – and request threads get THREAD_STACK_BYTES of stack so
+the remaining depth is far from the edge.
 docs/operations.md has the measured figures.
 """
 
@@ -41,6 +42,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from koopgraph.engine.sparqltext import MAX_NESTING  # one limit for SPARQL, JSON-LD and RDF/XML nesting
 from koopgraph.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -48,9 +50,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 THREAD_STACK_BYTES = 64 * 1024 * 1024  # virtual; committed only as deep as a thread really goes
-MAX_NESTING = 100  # brackets in SPARQL, objects/arrays in JSON-LD, elements in RDF/XML
-MAX_QUERY_TOKENS = 20_000  # the engine's planner recurses once per sequence element
-MAX_SERVICE_CHECK_TOKENS = 1_000  # rdflib reads SERVICE queries for the allow-list: ~1 ms per token, holding the GIL
 SLOT_WAIT = 1.0  # seconds a query waits for a free slot before 429
 RETRY_AFTER = 5  # seconds, the hint sent with 429
 XML_EXPANSION_FLOOR = 8 * 1024 * 1024  # characters entities may expand to, at least (or 4× the body)
@@ -74,45 +73,6 @@ class InputShapeError(ValueError):
     def __init__(self, de: str, en: str) -> None:
         self.de, self.en = de, en
         super().__init__(f"{de} / {en}")
-
-
-_SPARQL_TOKEN = re.compile(
-    r'''
-      """[^"\\]*+(?:(?:\\.|"(?!""))[^"\\]*+)*+"""
-    | \'\'\'[^'\\]*+(?:(?:\\.|'(?!''))[^'\\]*+)*+\'\'\'
-    | "[^"\\\n\r]*+(?:\\.[^"\\\n\r]*+)*+"
-    | '[^'\\\n\r]*+(?:\\.[^'\\\n\r]*+)*+'
-    | <[^<>"{}|^`\\\x00-\x20]*+>
-    | \#[^\n\r]*+
-    | (?P<open>[({\[])
-    | (?P<close>[)}\]])
-    | [^\s(){}\[\]"'<\#]++
-    | \S
-    ''',
-    re.VERBOSE,
-)
-
-
-def check_sparql_text(text: str, *, max_tokens: int | None = MAX_QUERY_TOKENS) -> int:
-    """Refuse (400) SPARQL the engine's parser and planner could not
-    survive; returns the number of tokens. Strings, IRIs and comments are
-    one token each, so brackets inside them do not count."""
-    depth = tokens = 0
-    for match in _SPARQL_TOKEN.finditer(text):
-        tokens += 1
-        if max_tokens is not None and tokens > max_tokens:
-            raise ApiError(400, f"Die Anfrage ist zu lang: mehr als {max_tokens} Bestandteile (Wörter, Namen, Zeichen).",
-                           f"The request is too long: more than {max_tokens} tokens (words, names, symbols).",
-                           "query-too-complex", details={"limit": max_tokens})
-        if match.lastgroup == "open":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise ApiError(400, f"Die Anfrage ist zu tief geschachtelt: mehr als {MAX_NESTING} Klammerebenen.",
-                               f"The request is nested too deeply: more than {MAX_NESTING} levels of brackets.",
-                               "query-too-complex", details={"limit": MAX_NESTING})
-        elif match.lastgroup == "close":
-            depth -= 1
-    return tokens
 
 
 _JSON_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|(?P<open>[\[{])|(?P<close>[\]}])')
@@ -246,11 +206,7 @@ class QueryGate:
         503 when the deadline passes first (the worker then goes on alone)."""
         started = time.monotonic()
         if not self._free.acquire(timeout=min(SLOT_WAIT, self.timeout)):
-            raise ApiError(429, f"Der Server wertet gerade {self.slots} Abfragen aus, mehr gleichzeitig nicht. "
-                                f"Bitte in {RETRY_AFTER} s erneut versuchen.",
-                           f"The server is evaluating {self.slots} queries already, its limit. "
-                           f"Please retry in {RETRY_AFTER} s.",
-                           "too-many-queries", headers={"Retry-After": str(RETRY_AFTER)})
+            raise busy_error(self.slots, RETRY_AFTER)
         job = Job(started + self.timeout)
         with self._lock:
             self.running += 1
@@ -260,12 +216,7 @@ class QueryGate:
             self._release(overdue=False)
             raise
         if not job.done.wait(max(0.0, job.deadline - time.monotonic())) and self._cancel(job):
-            seconds = _seconds(self.timeout)
-            raise ApiError(503, f"Die Abfrage braucht länger als das Zeitlimit von {seconds} s. Bitte einschränken "
-                                "(genauere Muster, LIMIT) oder den Abzug unter /dump verwenden.",
-                           f"The query takes longer than the time limit of {seconds} s. Please narrow it down "
-                           "(more specific patterns, LIMIT) or use the dump at /dump.",
-                           "query-timeout", details={"timeout": self.timeout})
+            raise timeout_error(self.timeout)
         if job.error is not None:
             raise job.error
         return job.result
@@ -302,6 +253,22 @@ class QueryGate:
             if overdue:
                 self.overdue -= 1
         self._free.release()
+
+
+def busy_error(slots: int, retry_after: int) -> ApiError:
+    return ApiError(429, f"Der Server wertet gerade {slots} Abfragen aus, mehr gleichzeitig nicht. "
+                         f"Bitte in {retry_after} s erneut versuchen.",
+                    f"The server is evaluating {slots} queries already, its limit. Please retry in {retry_after} s.",
+                    "too-many-queries", headers={"Retry-After": str(retry_after)})
+
+
+def timeout_error(timeout: float) -> ApiError:
+    seconds = _seconds(timeout)
+    return ApiError(503, f"Die Abfrage braucht länger als das Zeitlimit von {seconds} s. Bitte einschränken "
+                         "(genauere Muster, LIMIT) oder den Abzug unter /dump verwenden.",
+                    f"The query takes longer than the time limit of {seconds} s. Please narrow it down "
+                    "(more specific patterns, LIMIT) or use the dump at /dump.",
+                    "query-timeout", details={"timeout": timeout})
 
 
 def _without_locals(error: BaseException) -> BaseException:
@@ -399,13 +366,17 @@ class _Sink(io.RawIOBase):
         return b"".join(self.parts)
 
 
-def _counted(result: ox.QuerySolutions | ox.QueryTriples, fmt, job: Job | None, limit: int) -> bytes:
+def _counted(result: ox.QuerySolutions | ox.QueryTriples, fmt, job: Job | None, limit: int,
+             truncate: bool = False) -> bytes:
     sink = _Sink(job, _COUNTERS[fmt], limit)
     try:
         result.serialize(sink, format=fmt)
     except _Cancelled:
         raise
     except _TooMany:
+        if sink.counter.exact and truncate:  # line-based formats: keep the complete lines
+            body = sink.value()
+            return body[:body.rfind(b"\n") + 1]
         if sink.counter.exact:
             raise _too_many(limit) from None
         raise
@@ -413,14 +384,19 @@ def _counted(result: ox.QuerySolutions | ox.QueryTriples, fmt, job: Job | None, 
 
 
 def write(run: Callable[[], ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples],
-          fmt: ox.QueryResultsFormat | ox.RdfFormat, limit: int, job: Job | None = None) -> bytes:
+          fmt: ox.QueryResultsFormat | ox.RdfFormat, limit: int, job: Job | None = None, *,
+          truncate: bool = False) -> bytes:
     """The answer of run() in fmt, written by the engine, with at most limit
     solutions or triples (else a 422 ApiError). run() is called again, and
     the exact TSV or N-Triples converted by the engine, only when an
-    inexact count passed the limit or the format has no cheap count."""
+    inexact count passed the limit or the format has no cheap count.
+    truncate (TSV and N-Triples only, for pages that show the first rows):
+    the first limit rows, and one more, instead of the 422."""
     result = run()
     if isinstance(result, ox.QueryBoolean):
         return result.serialize(format=fmt)
+    if truncate:
+        return _counted(result, fmt, job, limit, truncate=True)
     exact = Q.TSV if isinstance(result, ox.QuerySolutions) else R.N_TRIPLES
     if fmt in _COUNTERS:
         try:

@@ -36,7 +36,7 @@ def _dataset(
     """
     if default_graphs is not None or named_graphs is not None:
         return {"default_graph": _graphs(default_graphs or ()), "named_graphs": _graphs(named_graphs or ())}
-    if strict or "FROM" in sparqltext.keywords(sparql):
+    if strict or sparqltext.read(sparql, max_tokens=None).has("FROM"):
         return {}
     return {"use_default_graph_as_union": True}
 

@@ -43,7 +43,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import urllib3
 
-from koopgraph.engine.binding import BindError, bind_text, tokens as _bind_tokens, word as _word
+from koopgraph.engine import sparqltext
+from koopgraph.engine.binding import BindError, bind_text
 from koopgraph.engine.interface import Delta
 from koopgraph.errors import BackendError
 from koopgraph.namespaces import DATASET, GENID, KOOP, VERSION_GRAPH
@@ -159,12 +160,8 @@ class RemoteTriples:
 
 
 def query_form(sparql: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them in the text
-    (a subquery's SELECT always comes after its query's own form)."""
-    for token in _bind_tokens(sparql):
-        if (word := _word(token)) in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return word
-    return None
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (sparqltext's reading)."""
+    return sparqltext.read(sparql, max_tokens=None).form
 
 
 _ASK_COLUMN = "__ASK_RETVAL"
@@ -240,7 +237,7 @@ class RemoteEngine:
                                       timeout=self.endpoints.timeout, preload_content=True)
         except urllib3.exceptions.HTTPError as error:
             raise BackendError(f"Der Triplestore {url} ist nicht erreichbar: {error}",
-                               f"The triple store {url} cannot be reached: {error}") from error
+                               f"The triple store {url} cannot be reached: {error}", reachable=False) from error
 
     def _checked(self, response: urllib3.BaseHTTPResponse, url: str, what: str, query: bool = False) -> bytes:
         if 200 <= response.status < 300:
@@ -362,7 +359,7 @@ class RemoteEngine:
                                           timeout=self.endpoints.timeout)
         except urllib3.exceptions.HTTPError as error:
             raise BackendError(f"Der Triplestore {url} ist nicht erreichbar: {error}",
-                               f"The triple store {url} cannot be reached: {error}") from error
+                               f"The triple store {url} cannot be reached: {error}", reachable=False) from error
         if response.status == 404:
             return []
         body = self._checked(response, url, "Graph Store GET")

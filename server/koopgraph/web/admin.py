@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from koopgraph.domain import access
-from koopgraph.web.context import current_store, tokens
+from koopgraph.web.context import authorization, current_store, tokens
 from koopgraph import engine
 from koopgraph.config import MEMORY
 from koopgraph.errors import ApiError
@@ -42,7 +42,7 @@ def _name() -> str:
 
 @bp.post("/admin/backup")
 def backup() -> Response:
-    access.require(tokens(), request.headers.get("Authorization"), access.ADMIN)
+    access.require(tokens(), authorization(), access.ADMIN)
     config = current_app.config
     if config["STORE"] == MEMORY:
         raise ApiError(409, "Ein Speicher im Arbeitsspeicher lässt sich nicht sichern; der Abzug /dump/koopgraph.nq "

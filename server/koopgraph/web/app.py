@@ -6,6 +6,7 @@ shape file stops the start (with the file and line) instead of failing at a
 user's first click.
 """
 
+import atexit
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,11 @@ from flask import Flask
 
 from koopgraph import config as settings, content, engine
 from koopgraph.domain import access, questions, validation
-from koopgraph.engine import limits
+from koopgraph.engine import limits, workers
 from koopgraph.web import (admin, cache, catalog, cors, dumps, errors, forms, graph_store, headers, health, hooks, map_page,
-                           pages, records, redirects, request_log, sparql)
+                           pages, records, redirects, request_log, sparql, throttle)
 from koopgraph.web import questions as question_views
-from koopgraph.web.context import CACHE_KEY, GATE_KEY, QUESTIONS_KEY, SHAPES_KEY, STORE_KEY, TOKENS_KEY
+from koopgraph.web.context import ANSWERS_KEY, CACHE_KEY, QUESTIONS_KEY, SHAPES_KEY, STORE_KEY, TOKENS_KEY
 from koopgraph.writes.build import build
 
 BLUEPRINTS = (sparql, question_views, catalog, dumps, records, graph_store, health, pages, map_page, forms, admin,
@@ -40,16 +41,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[STORE_KEY] = _open(app.config)
     app.extensions[TOKENS_KEY] = access.load(app.config)
     limits.deep_stacks()
-    app.extensions[GATE_KEY] = limits.QueryGate(app.config["MAX_CONCURRENT_QUERIES"], app.config["QUERY_TIMEOUT"])
+    app.extensions[ANSWERS_KEY] = _answers(app.extensions[STORE_KEY], app.config)
     app.extensions[CACHE_KEY] = cache.AnswerCache(app.config["CACHE_MAX_BYTES"]) if app.config["CACHE"] else None
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint.bp)
     hooks.init_app(app)
+    throttle.init_app(app)
     cors.init_app(app)
     headers.init_app(app)
     request_log.init_app(app)
     errors.register(app)
     return app
+
+
+def _answers(store: engine.Engine, config: dict[str, Any]):
+    """Where queries from users are answered: worker processes over
+    replicas of an embedded store, else threads of this process (a remote
+    engine is a process of its own)."""
+    if config["QUERY_PROCESSES"] and isinstance(store, engine.EmbeddedEngine):
+        pool = workers.QueryPool(store, config["MAX_CONCURRENT_QUERIES"], config["QUERY_TIMEOUT"])
+        pool.start()
+        atexit.register(pool.close)
+        return pool
+    return workers.ThreadAnswers(limits.QueryGate(config["MAX_CONCURRENT_QUERIES"], config["QUERY_TIMEOUT"]))
 
 
 def _open(config: dict[str, Any]) -> engine.Engine:

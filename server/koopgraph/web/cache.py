@@ -22,11 +22,8 @@ from cachetools import LRUCache
 from flask import Response, current_app, request
 
 from koopgraph.web.context import CACHE_KEY, current_store
-from koopgraph.engine import sparqltext
 from koopgraph import engine
 
-# Functions whose value changes between two runs of the same query.
-VOLATILE = frozenset({"SERVICE", "NOW", "RAND", "UUID", "STRUUID"})
 CACHE_CONTROL = "public, no-cache"  # keep it, but ask us (ETag) before using it
 
 
@@ -34,11 +31,6 @@ CACHE_CONTROL = "public, no-cache"  # keep it, but ask us (ETag) before using it
 class Answer:
     body: bytes
     content_type: str
-
-
-def cacheable(sparql: str) -> bool:
-    """False for queries whose answer may change without a write."""
-    return not (sparqltext.keywords(sparql, VOLATILE) & VOLATILE)
 
 
 def etag(version: str, key: tuple) -> str:

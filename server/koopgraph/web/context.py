@@ -1,5 +1,5 @@
 """What every view needs to know about the current request, decided once
-for every blueprint: the app's store, tokens, query gate, named questions
+for every blueprint: the app's store, tokens, query answers, named questions
 and shapes; the page language; and whether the client wants an HTML page
 or data.
 
@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
+from koopgraph.web import throttle
+
 STORE_KEY = "koopgraph.store"
 CACHE_KEY = "koopgraph.cache"
 TOKENS_KEY = "koopgraph.tokens"
-GATE_KEY = "koopgraph.queries"
+ANSWERS_KEY = "koopgraph.queries"
 QUESTIONS_KEY = "koopgraph.questions"
 SHAPES_KEY = "koopgraph.shapes"
 
@@ -34,8 +36,17 @@ def tokens() -> list:
     return current_app.extensions[TOKENS_KEY]
 
 
-def query_gate():
-    return current_app.extensions[GATE_KEY]
+def authorization() -> str | None:
+    """The request's Authorization header, to be checked against the tokens:
+    429 first when this client has failed too often lately (web/throttle.py)."""
+    throttle.check()
+    return request.headers.get("Authorization")
+
+
+def answers():
+    """Where queries from users are answered: worker processes
+    (engine/workers.QueryPool) or threads (ThreadAnswers)."""
+    return current_app.extensions[ANSWERS_KEY]
 
 
 def named_questions() -> dict:

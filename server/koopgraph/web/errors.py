@@ -10,7 +10,9 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from koopgraph.domain.validation import Report
+from koopgraph.engine.interface import InvalidIriError, QueryNotSupportedError, QuerySyntaxError
 from koopgraph.errors import ApiError, BackendError
+from koopgraph.web import throttle
 from koopgraph.web.context import wants_html
 from koopgraph.writes.gate import RecordError
 
@@ -114,16 +116,38 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
+        if error.status == 401 and request.headers.get("Authorization"):
+            throttle.failed()  # a wrong token: guessing is slowed down per client
         return render(error)
 
     @app.errorhandler(RecordError)
     def _refused_write(error: RecordError) -> Response:
         return render(from_refused_write(error))
 
+    @app.errorhandler(QuerySyntaxError)
+    def _syntax(error: QuerySyntaxError) -> Response:
+        return render(ApiError(400, error.de, error.en, "query-syntax"))
+
+    @app.errorhandler(QueryNotSupportedError)
+    def _unsupported(error: QueryNotSupportedError) -> Response:
+        return render(ApiError(400, error.de, error.en, "query-not-supported"))
+
+    @app.errorhandler(InvalidIriError)
+    def _invalid_iri(error: InvalidIriError) -> Response:
+        return render(ApiError(400, error.de, error.en, "invalid-graph-iri"))
+
     @app.errorhandler(BackendError)
     def _backend_error(error: BackendError) -> Response:
-        log.error("Triplestore: %s", error.en)
-        return render(ApiError(502, error.de, error.en, "store-unavailable"))
+        log.error("Triplestore: %s", error.en)  # the details are for the operator, never the client
+        if not error.reachable:
+            return render(ApiError(502, "Die Datenbank hinter Koopgraph ist nicht erreichbar; der Betreiber findet "
+                                        "die Einzelheiten im Protokoll.",
+                                   "The database behind Koopgraph cannot be reached; the operator finds the details "
+                                   "in the log.", "store-unavailable"))
+        return render(ApiError(502, "Die Datenbank hinter Koopgraph hat nicht richtig geantwortet; der Betreiber "
+                                    "findet die Einzelheiten im Protokoll.",
+                               "The database behind Koopgraph did not answer properly; the operator finds the "
+                               "details in the log.", "store-unavailable"))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

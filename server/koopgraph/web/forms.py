@@ -32,7 +32,7 @@ from koopgraph.writes.gate import RecordError
 from koopgraph.writes.submissions import listing as list_submissions
 from koopgraph.domain import origin
 from koopgraph.domain import forms
-from koopgraph.web import sessions
+from koopgraph.web import sessions, throttle
 from koopgraph.writes import records
 from koopgraph.domain import descriptions as described
 from koopgraph.errors import ApiError
@@ -380,8 +380,11 @@ def sign_in() -> Response:
     problem = None
     if request.method == "POST":
         sessions.require_csrf()
+        throttle.check()
         token, problem = sessions.check_token(request.form.get("token", ""))
-        if token is not None:
+        if token is None:
+            throttle.failed()
+        else:
             response = redirect(target, 303)
             sessions.sign_in(response, token)
             return response

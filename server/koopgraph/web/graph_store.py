@@ -15,7 +15,7 @@ from koopgraph.engine import rdf as ox
 from koopgraph.engine.interface import Engine
 from koopgraph.domain import access
 from koopgraph.web import cors
-from koopgraph.web.context import current_store, resources_root, shapes, tokens
+from koopgraph.web.context import authorization, current_store, resources_root, shapes, tokens
 from koopgraph.engine import formats, rdf_input
 from koopgraph.writes import graph_store, update
 from koopgraph.writes.submissions import new_id
@@ -142,12 +142,12 @@ def _answer(written: graph_store.Written, graph) -> Response:
 @bp.put("/store")
 def replace() -> Response:
     """Replace the graph's content (GSP 5.3)."""
-    authorization = request.headers.get("Authorization")
-    token = update.caller(tokens(), authorization)
+    credentials = authorization()
+    token = update.caller(tokens(), credentials)
     graph = _required_target()
     _writable(graph)
     new = _body_quads(graph)
-    written = graph_store.replace(current_store(), graph, new, token, tokens(), authorization, **_logged())
+    written = graph_store.replace(current_store(), graph, new, token, tokens(), credentials, **_logged())
     return _answer(written, graph)
 
 
@@ -155,7 +155,7 @@ def replace() -> Response:
 def merge() -> Response:
     """Merge the body into the graph (GSP 5.5); without ?graph= or ?default
     a new graph is made – the submission's own – and named in Location."""
-    token = update.caller(tokens(), request.headers.get("Authorization"))
+    token = update.caller(tokens(), authorization())
     graph, sid = _target(), None
     if graph is None:
         sid = new_id()
@@ -169,8 +169,8 @@ def merge() -> Response:
 @bp.delete("/store")
 def drop() -> Response:
     """Drop the graph (GSP 5.4); ?default empties the default graph."""
-    update.caller(tokens(), request.headers.get("Authorization"))
-    token = access.require(tokens(), request.headers.get("Authorization"), access.ADMIN)
+    update.caller(tokens(), authorization())
+    token = access.require(tokens(), authorization(), access.ADMIN)
     graph = _required_target()
     _writable(graph)
     written = graph_store.drop(current_store(), graph, token, **_logged())

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from koopgraph.engine import rdf as ox
 from koopgraph.web import cache, cors
-from koopgraph.web.context import current_store, language, named_questions, query_gate, wants_html
+from koopgraph.engine.workers import Ask, bindings_of
+from koopgraph.web.context import answers, current_store, language, named_questions, wants_html
 from koopgraph.engine import formats, limits
 from koopgraph import engine
 from koopgraph.domain import openapi, questions
@@ -58,12 +59,8 @@ def answer(name: str) -> Response | str:
 def _evaluate(query: questions.NamedQuery, terms: dict, fmt) -> bytes:
     """The question's answer written by the engine, within the app's query
     limits (time, concurrent queries, rows), like any query at /sparql."""
-    store, limit = current_store(), current_app.config["MAX_RESULT_ROWS"]
-
-    def work(job: limits.Job) -> bytes:
-        return limits.write(lambda: engine.query(store, query.sparql, substitutions=terms), fmt, limit, job)
-
-    return query_gate().run(work)
+    ask = Ask(query.sparql, fmt.media_type, current_app.config["MAX_RESULT_ROWS"], bindings=bindings_of(terms))
+    return answers().ask(current_store(), ask).body
 
 
 @bp.route("/openapi.json")

@@ -15,7 +15,7 @@ from koopgraph.writes.submissions import listing as list_submissions
 from koopgraph.writes.revert import revert as revert_submission
 from koopgraph.writes.submissions import Submission
 from koopgraph.web import errors
-from koopgraph.web.context import current_store, shapes, tokens
+from koopgraph.web.context import authorization, current_store, shapes, tokens
 from koopgraph.engine import rdf_input
 from koopgraph.writes import records
 from koopgraph.errors import ApiError
@@ -26,7 +26,7 @@ bp = Blueprint("records", __name__)
 
 
 def _caller(right: str) -> str:
-    return access.require(tokens(), request.headers.get("Authorization"), right).name
+    return access.require(tokens(), authorization(), right).name
 
 
 def _parsed_body() -> rdf_input.Parsed:

@@ -2,7 +2,8 @@
 server-side session; CSRF tokens for every form.
 
 The browser keeps only random identifiers, in two cookies (HttpOnly,
-SameSite=Strict, Secure over https):
+SameSite=Strict; over https also Secure and with the __Host- prefix, so
+no other site or subdomain can set them – HTTPS setting):
 
 - koopgraph_sitzung: after sign-in, the id of a session held in this process
   (token name, rights, CSRF token, expiry). The server stores only the
@@ -13,9 +14,11 @@ SameSite=Strict, Secure over https):
   session cookie (SameSite=Strict after a link from elsewhere) cannot
   overwrite the session.
 
-Sessions live in memory: a restart signs everybody out, which suits a
-single-process server (RocksDB allows only one). Tokens never travel in a
-URL; sign-in is a POST.
+A form's CSRF token is the session's own once signed in (never the
+anonymous one: a session cookie with somebody else's form cookie and its
+token is refused), and the anonymous one before. Sessions live in memory: a
+restart signs everybody out, which suits a single-process server (RocksDB
+allows only one). Tokens never travel in a URL; sign-in is a POST.
 """
 
 import hashlib
@@ -134,11 +137,23 @@ def _sessions() -> Sessions:
     return current_app.extensions[KEY]
 
 
+def secure() -> bool:
+    """Cookies for https: from the request's scheme, or the HTTPS setting
+    ("on" behind a proxy that ends TLS, "off" never)."""
+    setting = str(current_app.config.get("HTTPS", "auto")).lower()
+    return setting == "on" or (setting == "auto" and request.is_secure)
+
+
+def cookie_name(name: str) -> str:
+    """__Host-<name> over https (Secure, Path=/, no Domain: only this host sets it)."""
+    return "__Host-" + name if secure() else name
+
+
 def current() -> Session | None:
     """The signed-in session of this request, if its token still exists
     with the right to write."""
     if "koop_session" not in g:
-        session = _sessions().find(request.cookies.get(SESSION_COOKIE))
+        session = _sessions().find(request.cookies.get(cookie_name(SESSION_COOKIE)))
         valid = session is not None and any(t.name == session.name and access.WRITE in t.rights for t in tokens())
         g.koop_session = session if valid else None
     return g.koop_session
@@ -147,7 +162,7 @@ def current() -> Session | None:
 def form_id() -> str:
     """This browser's form id, made now (and sent with the response) if it has none."""
     if "koop_form_id" not in g:
-        existing = request.cookies.get(FORM_COOKIE, "")
+        existing = request.cookies.get(cookie_name(FORM_COOKIE), "")
         g.koop_form_id = existing if 20 <= len(existing) <= 100 else secrets.token_urlsafe(32)
         g.koop_form_new = g.koop_form_id != existing
     return g.koop_form_id
@@ -160,19 +175,13 @@ def csrf_token() -> str:
 
 
 def require_csrf() -> None:
-    """403 unless the form's token matches this browser's (constant time)."""
+    """403 unless the form's token is this browser's (constant time): the
+    session's when signed in, else the one of its form cookie."""
     sent = request.form.get("csrf", "")
-    expected = []
     session = current()
-    if session is not None:
-        expected.append(session.csrf)
-    cookie = request.cookies.get(FORM_COOKIE)
-    if cookie:
-        expected.append(_sessions().anonymous_csrf(cookie))
-    ok = False
-    for token in expected:  # compare with every candidate: timing says nothing
-        ok = hmac.compare_digest(token.encode("utf-8"), sent.encode("utf-8")) or ok
-    if not ok:
+    cookie = request.cookies.get(cookie_name(FORM_COOKIE))
+    expected = session.csrf if session is not None else (_sessions().anonymous_csrf(cookie) if cookie else None)
+    if expected is None or not hmac.compare_digest(expected.encode("utf-8"), sent.encode("utf-8")):
         raise ApiError(403, "Das Formular ist abgelaufen oder kam nicht von dieser Seite (CSRF-Prüfung). "
                             "Bitte die Seite neu laden und noch einmal senden.",
                        "The form has expired or did not come from this site (CSRF check). "
@@ -180,21 +189,21 @@ def require_csrf() -> None:
 
 
 def _cookie(response: Response, name: str, value: str) -> None:
-    response.set_cookie(name, value, httponly=True, samesite="Strict", secure=request.is_secure, path="/")
+    response.set_cookie(cookie_name(name), value, httponly=True, samesite="Strict", secure=secure(), path="/")
 
 
 def sign_in(response: Response, token: access.Token) -> None:
     """Close any old session of this browser and open a new one (a fresh id:
     nobody can plant a session id before sign-in)."""
-    _sessions().close(request.cookies.get(SESSION_COOKIE))
+    _sessions().close(request.cookies.get(cookie_name(SESSION_COOKIE)))
     _cookie(response, SESSION_COOKIE, _sessions().open(token))
     g.pop("koop_session", None)
 
 
 def sign_out(response: Response) -> None:
-    _sessions().close(request.cookies.get(SESSION_COOKIE))
+    _sessions().close(request.cookies.get(cookie_name(SESSION_COOKIE)))
     g.koop_session = None
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict", secure=request.is_secure)
+    response.delete_cookie(cookie_name(SESSION_COOKIE), path="/", httponly=True, samesite="Strict", secure=secure())
 
 
 def check_token(secret: str) -> tuple[access.Token | None, tuple[str, str] | None]:
@@ -216,7 +225,7 @@ def save_draft(path: str, state: dict) -> str | None:
 
 
 def take_draft(draft_id: str, path: str) -> dict | None:
-    return _sessions().take_draft(request.cookies.get(FORM_COOKIE), draft_id, path)
+    return _sessions().take_draft(request.cookies.get(cookie_name(FORM_COOKIE)), draft_id, path)
 
 
 def remember_form_id(response: Response) -> Response:

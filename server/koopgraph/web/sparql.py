@@ -1,36 +1,36 @@
 """Blueprint /sparql: the SPARQL 1.1 Protocol.
 
-The view reads the operation from the request, runs a query with
-store.query, negotiates the format with the result's kind and lets
-pyoxigraph write the answer. Everything the client got wrong becomes an
-ApiError with the status the protocol asks for. Updates go to update.py:
-with a token, through the SHACL gate, in one transaction.
-
-A query runs through the app's QueryGate (limits.py): in a worker thread
-with one of MAX_CONCURRENT_QUERIES slots, answered within QUERY_TIMEOUT,
-with at most MAX_RESULT_ROWS rows; text the engine could not survive is
-refused before it gets there.
+The view reads the operation from the request, reads its text once
+(engine/sparqltext.py: size, nesting, SERVICE targets), negotiates the
+format with the query's form and lets a worker answer it (engine/workers.py:
+one of MAX_CONCURRENT_QUERIES, within QUERY_TIMEOUT, at most MAX_RESULT_ROWS
+rows). Everything the client got wrong becomes an ApiError with the status
+the protocol asks for. Updates go to writes/update: with a token, through
+the write gate, in one transaction.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, copy_current_request_context, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from koopgraph.engine import rdf as ox
 from koopgraph.web import cache, cors, pages, request_log
-from koopgraph.web.context import current_store, query_gate, shapes, tokens, wants_html
+from koopgraph.engine.workers import Ask
+from koopgraph.web.context import answers, authorization, current_store, shapes, tokens, wants_html
 from koopgraph.engine import federation, formats, limits, sparqltext
 from koopgraph import engine
 from koopgraph.writes import update
 from koopgraph.domain import service_description
-from koopgraph.errors import ApiError
+from koopgraph.errors import ApiError, BackendError
 from koopgraph.namespaces import BASE
 
 bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -59,101 +59,89 @@ def endpoint() -> Response:
     operation = _read_operation()
     if operation.update is not None:
         request_log.note_query(operation.update)
-        limits.check_sparql_text(operation.update, max_tokens=None)  # INSERT DATA may be long; never deep
+        sparqltext.read(operation.update, max_tokens=None)  # INSERT DATA may be long; never deep
         return _update(operation)
     if operation.query is None:
         return _service_description(operation)
     request_log.note_query(operation.query)
-    _check_service(operation.query, limits.check_sparql_text(operation.query))
+    reading = sparqltext.read(operation.query)
+    federation.check(reading, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
     if wants_html(["application/sparql-results+json"], format_names=operation.format_names):
         # a browser submitting the start page's form without JavaScript
-        return _results_page(operation)
+        return _results_page(operation, reading)
     key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
            current_app.config["STRICT_DATASET"], request.headers.get("Accept"), tuple(operation.format_names))
-    return cache.respond(key, lambda: _evaluated(operation), cacheable=cache.cacheable(operation.query))
+    return cache.respond(key, lambda: _evaluated(operation, reading), cacheable=reading.cacheable)
 
 
-def _evaluated(operation: Operation) -> cache.Answer:
-    """The answer written by the engine within the query limits: in a worker
-    thread holding a slot, until QUERY_TIMEOUT, at most MAX_RESULT_ROWS."""
-    accept, limit, digest = request.headers.get("Accept"), current_app.config["MAX_RESULT_ROWS"], request_log.current_query_hash()
-
-    @copy_current_request_context
-    def evaluate(job: limits.Job) -> cache.Answer:
-        first = [_run(operation)]
-        chosen = formats.negotiate(accept, engine.result_kind(first[0]), operation.format_names)
-        with _service_errors(operation.query):
-            body = limits.write(lambda: first.pop() if first else _run(operation), chosen.format, limit, job)
-        return cache.Answer(body, chosen.media_type)
-
-    return query_gate().run(evaluate, on_overdue_end=lambda seconds: _overdue(seconds, digest))
+def _evaluated(operation: Operation, reading: sparqltext.Reading) -> cache.Answer:
+    """The answer written by the engine within the query limits: until
+    QUERY_TIMEOUT, at most MAX_RESULT_ROWS, in a worker (engine/workers.py)."""
+    ask = _ask(operation, None, current_app.config["MAX_RESULT_ROWS"])
+    with _service_errors(reading):
+        answer = answers().ask(current_store(), ask, on_overdue=_overdue(request_log.current_query_hash()))
+    return cache.Answer(answer.body, answer.media_type)
 
 
-def _results_page(operation: Operation) -> Response:
+_KINDS = {"SELECT": formats.SOLUTIONS, "ASK": formats.BOOLEAN, "CONSTRUCT": formats.GRAPH, "DESCRIBE": formats.GRAPH}
+# What the results page asks the engine for: the exact line-based formats, so it can show the first rows.
+_PAGE_FORMATS = {formats.SOLUTIONS: ox.QueryResultsFormat.TSV, formats.BOOLEAN: ox.QueryResultsFormat.JSON,
+                 formats.GRAPH: ox.RdfFormat.N_TRIPLES}
+
+
+def _kind(reading: sparqltext.Reading) -> str:
+    """What the answer can be serialized as, known from the text before it
+    runs (a text that is no query fails in the engine with its message)."""
+    return _KINDS.get(reading.form, formats.SOLUTIONS)
+
+
+def _ask(operation: Operation, media_type: str | None, limit: int, truncate: bool = False) -> Ask:
+    """The operation as a worker evaluates it: the endpoint's dataset rule,
+    relative IRIs against the Koopgraph namespace, wherever the server runs;
+    without media_type, the format negotiated from Accept and ?format=."""
+    return Ask(operation.query, media_type, limit, accept=request.headers.get("Accept"),
+               format_names=tuple(operation.format_names), strict=current_app.config["STRICT_DATASET"],
+               default_graphs=_tuple(operation.default_graphs), named_graphs=_tuple(operation.named_graphs),
+               base_iri=BASE, truncate=truncate)
+
+
+def _results_page(operation: Operation, reading: sparqltext.Reading) -> Response:
     """The browser's results page, evaluated within the same limits (it
     shows at most pages.MAX_ROWS rows and says so)."""
-    digest = request_log.current_query_hash()
-
-    @copy_current_request_context
-    def page(job: limits.Job) -> str:
-        with _service_errors(operation.query):
-            return pages.render_results_html(_run(operation), query=operation.query)
-
-    return Response(query_gate().run(page, on_overdue_end=lambda seconds: _overdue(seconds, digest)),
-                    content_type="text/html; charset=utf-8")
+    fmt = _PAGE_FORMATS[_kind(reading)]
+    ask = _ask(operation, fmt.media_type, pages.MAX_ROWS + 1, truncate=True)
+    with _service_errors(reading):
+        body = answers().ask(current_store(), ask, on_overdue=_overdue(request_log.current_query_hash())).body
+    if isinstance(fmt, ox.RdfFormat):
+        result = [quad.triple for quad in ox.parse(body, format=fmt)]
+    else:
+        result = ox.parse_query_results(body, format=fmt)
+    return Response(pages.render_results_html(result, query=operation.query), content_type="text/html; charset=utf-8")
 
 
 def _tuple(graphs: list[str] | None) -> tuple[str, ...] | None:
     return None if graphs is None else tuple(graphs)
 
 
-def _run(operation: Operation):
-    """store.query with the endpoint's settings; relative IRIs in the query
-    resolve against the Koopgraph namespace, wherever the server runs."""
-    try:
-        return engine.query(
-            current_store(),
-            operation.query,
-            strict=current_app.config["STRICT_DATASET"],
-            default_graphs=operation.default_graphs,
-            named_graphs=operation.named_graphs,
-            base_iri=BASE,
-        )
-    except engine.QuerySyntaxError as error:
-        raise ApiError(400, error.de, error.en, "query-syntax") from error
-    except engine.QueryNotSupportedError as error:
-        raise ApiError(400, error.de, error.en, "query-not-supported") from error
-    except engine.InvalidIriError as error:
-        raise ApiError(400, error.de, error.en, "invalid-graph-iri") from error
-
-
-def _overdue(seconds: float, digest: str | None) -> None:
-    request_log.event("query-overdue-finished", seconds=round(seconds, 1), query=digest)
-
-
-def _check_service(query: str, tokens: int) -> None:
-    """SERVICE targets are read with rdflib, which costs about a millisecond
-    per token while holding the GIL: long federated queries are refused."""
-    if "SERVICE" not in sparqltext.keywords(query):
-        return
-    if tokens > limits.MAX_SERVICE_CHECK_TOKENS:
-        raise ApiError(400, f"Abfragen mit SERVICE dürfen höchstens {limits.MAX_SERVICE_CHECK_TOKENS} Bestandteile haben.",
-                       f"Queries with SERVICE may have at most {limits.MAX_SERVICE_CHECK_TOKENS} tokens.",
-                       "query-too-complex", details={"limit": limits.MAX_SERVICE_CHECK_TOKENS})
-    federation.check(query, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
+def _overdue(digest: str | None):
+    """What the log says about a query past its deadline: when its thread
+    ended it, or when its worker was stopped."""
+    return lambda seconds, event: request_log.event(event, seconds=round(seconds, 1), query=digest)
 
 
 @contextmanager
-def _service_errors(query: str) -> Iterator[None]:
+def _service_errors(reading: sparqltext.Reading) -> Iterator[None]:
     """A SERVICE endpoint that fails while the engine reads from it is the
-    endpoint's fault, not the server's: 502 instead of 500."""
+    endpoint's fault, not the server's: 502, and never its words (they may
+    describe the network behind it); the log keeps them."""
     try:
         yield
-    except OSError as error:
-        if "SERVICE" not in sparqltext.keywords(query):
+    except (OSError, RuntimeError, BackendError) as error:
+        if not reading.services:
             raise
-        raise ApiError(502, f"Ein SERVICE-Endpunkt hat nicht richtig geantwortet: {error}",
-                       f"A SERVICE endpoint did not answer properly: {error}", "service-failed") from error
+        log.warning("SERVICE failed: %s", error)
+        raise ApiError(502, "Ein SERVICE-Endpunkt hat nicht richtig geantwortet.",
+                       "A SERVICE endpoint did not answer properly.", "service-failed") from error
 
 
 def _update(operation: Operation) -> Response:
@@ -164,7 +152,7 @@ def _update(operation: Operation) -> Response:
         current_store(),
         operation.update,
         tokens(),
-        request.headers.get("Authorization"),
+        authorization(),
         shapes=shapes(),
         base_iri=BASE,
         resources_root=resources_root,
