@@ -69,3 +69,29 @@ def test_the_named_questions_answer_for_ploen_as_before_and_say_whose_knowledge_
     assert row["stand"] == "keine" and "Frauenhauses Kreis Plön" in row["hinweis"]
     assert ask(kg, "kooperation-und-bevoelkerung")["01057"]["formaleKooperation"] == "nein"
     assert "01057" in ask(kg, "kreise-ohne-formale-kooperation-betroffene")
+
+
+# ---------------------------------------------------------------- AG 4: words across a hyphenated line break
+
+def test_the_flensburg_example_names_public_bodies_across_a_line_break_and_the_graph_quotes_them(kg):
+    example = minutes.sentence("Als Beispiel wurde die gute Kooperation/Zusammenarbeit")
+    assert "dem Jugendamt Flensburg und öffentlichen Stellen und dem Bildungsträger bequa" in example
+    assert example in quotes(kg, "kooperation/flensburg-zusammenarbeit")
+    named_as = {"arge-flensburg": "ARGE – Flensburg", "jugendamt-flensburg": "Jugendamt Flensburg",
+                "oeffentliche-stellen-flensburg": "öffentlichen Stellen", "bequa-flensburg": "bequa"}
+    participants = {short(o) for o in column(kg, "SELECT ?o WHERE { kooperation:flensburg-zusammenarbeit koop:beteiligt ?o }")}
+    assert participants == set(named_as)
+    cited = " ".join(quotes(kg, "kooperation/flensburg-zusammenarbeit"))
+    assert all(words in cited for words in named_as.values())
+
+
+def test_the_public_bodies_of_flensburg_are_quoted_where_the_minutes_name_them(kg):
+    found = quotes(kg, "organisation/oeffentliche-stellen-flensburg")
+    assert found and all("öffentlichen Stellen" in q and minutes.verbatim(q) for q in found)
+
+
+def test_individual_support_regardless_of_origin_is_quoted_across_its_line_break(kg):
+    said = minutes.sentence("Menschen sollen individuell")
+    assert said == "Menschen sollen individuell gefördert werden unabhängig von der Herkunft."
+    assert said in quotes(kg, "beitrag/ag4-individuelle-loesungen")
+    assert one(kg, "beitrag/ag4-individuelle-loesungen", "koop:text").endswith(said)
