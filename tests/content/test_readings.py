@@ -95,3 +95,49 @@ def test_individual_support_regardless_of_origin_is_quoted_across_its_line_break
     assert said == "Menschen sollen individuell gefördert werden unabhängig von der Herkunft."
     assert said in quotes(kg, "beitrag/ag4-individuelle-loesungen")
     assert one(kg, "beitrag/ag4-individuelle-loesungen", "koop:text").endswith(said)
+
+
+# ---------------------------------------------------------------- AG 4, Leitfrage 4: the course of the Optionskommunen
+
+B1_COURSE = "Optionskommune/Sozialzentren und Sprachkursträger fördern gemeinsam einen Kurs als Ergänzung für B1/ Anschlussförderung"
+
+
+def test_the_b1_course_is_cited_only_for_the_regions_with_an_optionskommune(kg):
+    assert minutes.verbatim(B1_COURSE)
+    optionskommunen = {short(r) for r in column(kg, "SELECT ?r WHERE { ?o koop:organisationsart oart:optionskommune ; koop:region ?r }")}
+    assert optionskommunen == {"01054", "01059"}  # Nordfriesland, Schleswig-Flensburg (open data: zkT)
+    assert {short(r) for r in column(kg, "SELECT ?r WHERE { massnahme:ag4-ergaenzungskurs-b1 koop:region ?r }")} == optionskommunen
+    rows = select(kg, """SELECT ?r ?t ?v WHERE { ?a a koop:Antwort ; koop:arbeitsgruppe arbeitsgruppe:4 ;
+        koop:leitfrage leitfrage:4 ; koop:region ?r ; koop:text ?t ; koop:antwortwert ?v }""")
+    citing = {short(r["r"]) for r in rows if B1_COURSE in minutes.normal(r["t"])}
+    assert citing == optionskommunen
+
+
+def test_dithmarschen_and_flensburg_answer_question_4_from_what_the_minutes_say_for_them_and_say_why(kg):
+    assert minutes.verbatim("Zur Zeit gibt es u.a. folgende Angebote: […] Es gibt zusätzliche Ergänzungsmaßnahmen")
+    project = minutes.sentence("Das Projekt „Heran an die Zukunft“")
+    assert "Berufsorientierung für Jugendliche mit Migrationshintergrund" in project
+    for region, own in (("dithmarschen", None), ("flensburg", project)):
+        record = f"antwort/ag4-lf4-{region}"
+        text = one(kg, record, "koop:text")
+        assert minutes.verbatim(text) and B1_COURSE not in text and "Es gibt zusätzliche Ergänzungsmaßnahmen" in text
+        assert own is None or own in text
+        assert short(one(kg, record, "koop:antwortwert")) == "ja"
+        note = one(kg, record, "skos:editorialNote")
+        assert "Optionskommune" in note and "ARGE" in note
+
+
+def test_an_answer_cites_no_measure_the_graph_places_in_another_region(kg):
+    """A measure's quote of five words or more, repeated in an answer's text,
+    makes the answer cite that measure; the measure must then lie in the
+    answer's region (after rolling up towns to their Kreis)."""
+    answers = select(kg, "SELECT ?a ?t ?r WHERE { ?a a koop:Antwort ; koop:text ?t ; koop:region ?r }")
+    measures = select(kg, "SELECT ?m ?z WHERE { ?m a koop:Massnahme ; koop:zitat ?z }")
+    placed: dict[str, set[str]] = {}
+    for r in select(kg, """SELECT ?m ?k WHERE { ?m a koop:Massnahme ; koop:region ?p . ?p koop:liegtIn* ?k .
+                           VALUES ?c { koop:Kreis koop:KreisfreieStadt } ?k a ?c }"""):
+        placed.setdefault(r["m"], set()).add(r["k"])
+    wrong = sorted((short(a["a"]), short(m["m"])) for a in answers for m in measures
+                   if len(m["z"].split()) >= 5 and minutes.normal(m["z"]) in minutes.normal(a["t"])
+                   and a["r"] not in placed[m["m"]])
+    assert wrong == []
