@@ -141,3 +141,34 @@ def test_an_answer_cites_no_measure_the_graph_places_in_another_region(kg):
                    if len(m["z"].split()) >= 5 and minutes.normal(m["z"]) in minutes.normal(a["t"])
                    and a["r"] not in placed[m["m"]])
     assert wrong == []
+
+
+# ---------------------------------------------------------------- AG 2: Rendsburg
+
+def test_rendsburgs_one_euro_jobs_are_not_called_migrant_specific_so_the_answer_is_partly_like_neumuenster(kg):
+    rendsburg = minutes.between("Rendsburg: Es gibt etliche Maßnahmen", "Es folgt eine Diskussion")
+    neumuenster = minutes.between("Neumünster: Maßnahmen erfolgen", "Das Problem ist")
+    assert "20 % Weiterbildungsanteil" in rendsburg and "Migrant" not in rendsburg
+    assert "sonst keine Differenzierung" in neumuenster and "1-Euro-Jobs Maßnahmen mit entsprechenden Sprachmodulen" in neumuenster
+    values = {short(r["a"]): short(r["v"]) for r in select(kg, """SELECT ?a ?v WHERE { ?a a koop:Antwort ;
+        koop:leitfrage leitfrage:4 ; koop:arbeitsgruppe arbeitsgruppe:2 ; koop:antwortwert ?v }""")}
+    assert values["ag2-lf4-rendsburg-eckernfoerde"] == values["ag2-lf4-neumuenster"] == "teilweise"
+    note = one(kg, "antwort/ag2-lf4-rendsburg-eckernfoerde", "skos:editorialNote")
+    assert "Neumünster" in note and "eigens für Migrantinnen und Migranten" in note
+
+
+def test_the_discussion_of_one_euro_jobs_is_the_groups_not_rendsburgs(kg):
+    said = minutes.sentence("Es folgt eine Diskussion über die Sinnhaftigkeit")
+    record = "beitrag/rendsburg-sinnhaftigkeit-1-euro-jobs"
+    assert said in quotes(kg, record) and "Weiterbildungsanteil" in said
+    assert column(kg, f"SELECT ?r WHERE {{ <{ID}{record}> koop:region ?r }}") == set()
+    assert short(one(kg, record, "koop:betrifft")) == "rendsburg-arbeitsgelegenheiten-weiterbildungsanteil"
+    assert "ganzen Arbeitsgruppe" in one(kg, record, "skos:editorialNote")
+
+
+def test_how_the_two_meetings_with_the_arge_went_in_rendsburg_is_recorded_as_an_assessment(kg):
+    said = minutes.sentence("Das erste Treffen war")
+    assert said == "Das erste Treffen war sehr mühsam, das zweite war schon positiver."
+    rows = select(kg, f"""SELECT ?b ?k ?r WHERE {{ ?b a koop:Einschaetzung ; koop:text "{said}"@de ;
+        koop:betrifft ?k ; koop:region ?r ; koop:zitat "{said}"@de }}""")
+    assert [(short(r["k"]), short(r["r"])) for r in rows] == [("rendsburg-treffen-mit-arge", "01058")]
