@@ -75,6 +75,16 @@ def test_every_quote_appears_verbatim_in_the_minutes(kg):
 
 
 @needs_seed
+def test_every_text_is_the_wording_of_the_minutes_with_every_gap_marked(kg):
+    """koop:text (answers, contributions, guiding questions) is one contiguous
+    passage of the minutes, or passages in their order with "[…]" where
+    something is left out – never sentences joined as if they were adjacent."""
+    rows = select(kg, "SELECT ?r ?t WHERE { ?r koop:text ?t }")
+    assert len(rows) > 100
+    assert sorted((short(r["r"]), r["t"]) for r in rows if not minutes.verbatim(r["t"])) == []
+
+
+@needs_seed
 def test_every_section_title_names_a_heading_of_the_minutes(kg):
     titles = column(kg, "SELECT ?t WHERE { ?a a koop:Abschnitt ; dcterms:title ?t }")
     missing = sorted(t for t in titles if minutes.normal(t).removeprefix("Frage ").split(": ", 1)[-1] not in minutes.text())

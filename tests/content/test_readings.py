@@ -172,3 +172,20 @@ def test_how_the_two_meetings_with_the_arge_went_in_rendsburg_is_recorded_as_an_
     rows = select(kg, f"""SELECT ?b ?k ?r WHERE {{ ?b a koop:Einschaetzung ; koop:text "{said}"@de ;
         koop:betrifft ?k ; koop:region ?r ; koop:zitat "{said}"@de }}""")
     assert [(short(r["k"]), short(r["r"])) for r in rows] == [("rendsburg-treffen-mit-arge", "01058")]
+
+
+# ---------------------------------------------------------------- koop:text: no silent joins
+
+def test_the_luebeck_answer_marks_the_sentence_it_leaves_out(kg):
+    first = minutes.sentence("In Lübeck gibt es Maßnahmen")
+    left_out = minutes.sentence("Alle weitergehenden Maßnahmen")
+    last = minutes.sentence("Es gibt ein Angebot zur beruflichen Orientierung")
+    assert f"{first} {left_out} {last}" in minutes.text()  # the three follow each other
+    assert one(kg, "antwort/ag1-lf4-luebeck", "koop:text") == f"{first} […] {last}"
+
+
+@pytest.mark.parametrize("record", ["antwort/ag3-lf4-pinneberg", "antwort/ag3-lf4-segeberg", "antwort/ag3-lf4-stormarn",
+                                    "antwort/ag4-lf4-nordfriesland", "antwort/ag4-lf4-schleswig-flensburg"])
+def test_answers_that_run_over_list_items_mark_each_step(kg, record):
+    text = one(kg, record, "koop:text")
+    assert "; " not in text and len(minutes.passages(text)) >= 2 and minutes.verbatim(text)
