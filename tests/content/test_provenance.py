@@ -99,7 +99,7 @@ def test_the_source_is_undated_and_covers_the_arge_era_2005_to_2010(kg):
 
 
 def test_the_dataset_has_a_version_and_a_stand(kg):
-    rows = select(kg, "SELECT ?v ?stand WHERE { <https://w3id.org/koopgraph/id/dataset/koopgraph> owl:versionInfo ?v ; dcterms:modified ?stand }")
+    rows = select(kg, "SELECT ?v ?stand WHERE { <https://w3id.org/koopgraph/id/dataset/koopgraph> dcat:version ?v ; dcterms:modified ?stand }")
     assert len(rows) == 1
     assert re.fullmatch(r"\d+\.\d+\.\d+", rows[0]["v"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[0]["stand"])
