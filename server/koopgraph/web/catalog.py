@@ -29,7 +29,9 @@ VOCABULARIES = ("https://w3id.org/koopgraph/ontology#", "http://www.w3.org/2004/
 VOID, DCAT, DCT = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "koop": "https://w3id.org/koopgraph/ontology#", "graph": GRAPH}
+            "koop": "https://w3id.org/koopgraph/ontology#", "graph": GRAPH, "prov": "http://www.w3.org/ns/prov#",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "foaf": "http://xmlns.com/foaf/0.1/",
+            "vcard": "http://www.w3.org/2006/vcard/ns#", "dcatde": "http://dcat-ap.de/def/dcatde/"}
 
 _KATALOG = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{KATALOG_GRAPH}> {{ ?s ?p ?o }} }}"
 # What the other graphs say about what the catalogue names: each source dataset's type, title
