@@ -94,7 +94,7 @@ def test_cooperation_vocabularies_cover_the_forms_and_statuses_the_model_require
     assert {"kooperationsvereinbarung", "arbeitskreis", "runder-tisch", "stadtteilkonferenz", "migrationsrunde",
             "kooperationsprojekt", "einzelfallkooperation"} <= keys("kooperationsform")
     assert keys("kooperationsstatus") == {"besteht", "in-vorbereitung", "geplant", "angestrebt", "keine",
-                                          "abgelehnt", "keine-angaben"}
+                                          "keine-bekannt", "abgelehnt", "keine-angaben"}
     assert {"vierteljaehrlich", "jaehrlich", "unregelmaessig", "bei-bedarf"} <= keys("haeufigkeit")
     assert keys("ebene") == {"kreisebene", "stadtteil", "obere-ebene"}
     assert {"arge", "jobcenter", "optionskommune", "sozialzentrum", "mbe", "msb", "jmd", "frauenhaus",

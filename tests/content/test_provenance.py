@@ -6,16 +6,47 @@ import re
 
 import pytest
 
-from realkg import SEED_FILE, column, needs_seed, select, short
+import minutes
+from realkg import column, needs_seed, select, short
 
 SEED_GRAPH = "https://w3id.org/koopgraph/id/graph/seed"
 RECORD_CLASSES = "koop:Organisation koop:Kooperation koop:Massnahme koop:Zusatzleistung koop:Helferfunktion koop:Antwort koop:Beitrag koop:Leitfrage koop:Arbeitsgruppe koop:Veranstaltung koop:Podium schema:Person"
 
 
-def _normal(text: str) -> str:
-    """The minutes are Markdown with hard line breaks: compare without
-    emphasis markers and with runs of whitespace as one space."""
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+# ---------------------------------------------------------------- how quotes are compared with the minutes
+
+@pytest.mark.parametrize(("raw", "reads"), [
+    # a word hyphenated across a line break (AG 4: "öffent-" / blank line / "lichen") is one word
+    ("dem Jugendamt Flensburg und öffent-\n\nlichen Stellen und", "dem Jugendamt Flensburg und öffentlichen Stellen und"),
+    ("Menschen sollen individuell ge-\nfördert werden", "Menschen sollen individuell gefördert werden"),
+    # a shortened compound keeps its hyphen, on one line or across a break
+    ("Arbeitsmarkt- und Integrationsmaßnahmen", "Arbeitsmarkt- und Integrationsmaßnahmen"),
+    ("Migrations-\nund Trägerrunde", "Migrations- und Trägerrunde"),
+    # a hyphen before a capital letter is part of the word ("AG- Migration", "ARGE-\nVertreterInnen")
+    ("ARGE-\nVertreterInnen", "ARGE- VertreterInnen"),
+    # soft hyphens, emphasis and hard line breaks do not count
+    ("Migrations\u00adfach\u00addienste", "Migrationsfachdienste"),
+    ("In **Kiel** gibt es", "In Kiel gibt es"),
+    ("Es wird\n\nangemerkt, dass", "Es wird angemerkt, dass"),
+])
+def test_the_comparison_reads_the_minutes_as_sentences_not_as_lines(raw, reads):
+    assert minutes.normal(raw) == reads
+
+
+@pytest.mark.parametrize(("quote", "passages"), [
+    ("In Lübeck gibt es Maßnahmen. […] Es gibt ein Angebot.", ["In Lübeck gibt es Maßnahmen.", "Es gibt ein Angebot."]),
+    ("erste Stelle … zweite Stelle", ["erste Stelle", "zweite Stelle"]),
+    ("ohne Auslassung", ["ohne Auslassung"]),
+])
+def test_an_ellipsis_splits_a_quote_into_passages(quote, passages):
+    assert minutes.passages(quote) == passages
+
+
+def test_passages_must_follow_each_other_in_the_minutes():
+    text = "Eins ist hier. Zwei kommt danach. Drei am Ende."
+    assert minutes.verbatim("Eins ist hier. […] Drei am Ende.", text)
+    assert not minutes.verbatim("Drei am Ende. […] Eins ist hier.", text)  # order reversed
+    assert not minutes.verbatim("Eins ist hier. Drei am Ende.", text)  # a gap that is not marked
 
 
 def test_every_seed_record_is_derived_from_a_section_of_the_minutes_and_quotes_it(kg):
@@ -38,17 +69,25 @@ def test_the_seed_graph_holds_records_of_every_kind(kg):
 
 @needs_seed
 def test_every_quote_appears_verbatim_in_the_minutes(kg):
-    minutes = _normal(SEED_FILE.read_text(encoding="utf-8"))
     quotes = column(kg, "SELECT ?z WHERE { ?r koop:zitat ?z }")
     assert len(quotes) > 150
-    assert sorted(q for q in quotes if _normal(q) not in minutes) == []
+    assert sorted(q for q in quotes if not minutes.verbatim(q)) == []
+
+
+@needs_seed
+def test_every_text_is_the_wording_of_the_minutes_with_every_gap_marked(kg):
+    """koop:text (answers, contributions, guiding questions) is one contiguous
+    passage of the minutes, or passages in their order with "[…]" where
+    something is left out – never sentences joined as if they were adjacent."""
+    rows = select(kg, "SELECT ?r ?t WHERE { ?r koop:text ?t }")
+    assert len(rows) > 100
+    assert sorted((short(r["r"]), r["t"]) for r in rows if not minutes.verbatim(r["t"])) == []
 
 
 @needs_seed
 def test_every_section_title_names_a_heading_of_the_minutes(kg):
-    minutes = _normal(SEED_FILE.read_text(encoding="utf-8"))
     titles = column(kg, "SELECT ?t WHERE { ?a a koop:Abschnitt ; dcterms:title ?t }")
-    missing = sorted(t for t in titles if _normal(t).removeprefix("Frage ").split(": ", 1)[-1] not in minutes)
+    missing = sorted(t for t in titles if minutes.normal(t).removeprefix("Frage ").split(": ", 1)[-1] not in minutes.text())
     assert missing == []
 
 
@@ -60,7 +99,7 @@ def test_the_source_is_undated_and_covers_the_arge_era_2005_to_2010(kg):
 
 
 def test_the_dataset_has_a_version_and_a_stand(kg):
-    rows = select(kg, "SELECT ?v ?stand WHERE { <https://w3id.org/koopgraph/id/dataset/koopgraph> owl:versionInfo ?v ; dcterms:modified ?stand }")
+    rows = select(kg, "SELECT ?v ?stand WHERE { <https://w3id.org/koopgraph/id/dataset/koopgraph> dcat:version ?v ; dcterms:modified ?stand }")
     assert len(rows) == 1
     assert re.fullmatch(r"\d+\.\d+\.\d+", rows[0]["v"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[0]["stand"])

@@ -177,9 +177,9 @@ def test_rendsburg_working_group_met_the_arge_team_leaders_twice(kg):
     assert column(kg, "SELECT ?n WHERE { kooperation:rendsburg-treffen-mit-arge koop:anzahlTreffen ?n }") == {"2"}
 
 
-def test_ploen_reports_no_formal_structure_which_is_not_the_same_as_not_reported(kg):
+def test_ploen_reports_no_formal_structure_known_which_is_not_the_same_as_not_reported(kg):
     rows = select(kg, "SELECT ?form ?status WHERE { ?k koop:region region:01057 ; koop:kooperationsform ?form ; koop:status ?status }")
-    assert [(short(r["form"]), short(r["status"])) for r in rows] == [("formale-kooperation", "keine")]
+    assert [(short(r["form"]), short(r["status"])) for r in rows] == [("formale-kooperation", "keine-bekannt")]
 
 
 def test_every_region_except_steinburg_has_at_least_one_cooperation_record(kg):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDFS, SH, SKOS
 
 from koopgraph.writes import gate
 from koopgraph.domain import forms, questions
@@ -125,11 +125,11 @@ def test_the_kooperation_form_has_a_field_per_property_shape_labelled_from_the_o
     shape = URIRef("https://w3id.org/koopgraph/shapes#KooperationShape")
     paths = {str(shapes.value(ps, SH.path)): int(shapes.value(ps, SH.minCount) or 0)
              for ps in shapes.objects(shape, SH.property)}
-    assert len(paths) == 15 and KOOP + "region" in paths  # ksh:RegionPflicht, reached via sh:property
+    assert len(paths) == 16 and KOOP + "region" in paths  # ksh:RegionPflicht, reached via sh:property
     labels = {row["p"].value: row["l"].value for row in kgstore.query(kg, """SELECT ?p ?l WHERE {
         ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = "de") }""")}
     for path, min_count in paths.items():
-        key = "rdfs:label" if path.endswith("#label") else "koop:" + path.rsplit("#", 1)[1]
+        key = {str(RDFS.label): "rdfs:label", str(SKOS.editorialNote): "skos:editorialNote"}.get(path) or "koop:" + path.rsplit("#", 1)[1]
         markup = field_html(html, key)
         label = re.search(r'<label for="f-[^"]+-1">([^<]+)', markup).group(1)
         if path.startswith(KOOP):
@@ -139,6 +139,9 @@ def test_the_kooperation_form_has_a_field_per_property_shape_labelled_from_the_o
     assert re.search(r'<label for="f-koop-seit-1">Besteht seit</label>', html)
     assert "Das Jahr, seit dem die Kooperation besteht." in field_html(html, "koop:seit")  # skos:definition as help
     assert "Genau ein Status ist nötig" in field_html(html, "koop:status")  # the shape's sh:message as the rule
+    # the note a record with status "keine bekannt" needs (ksh:KeineBekanntMitHinweisShape): sh:name as label
+    assert re.search(r'<label for="f-skos-editorialNote-1">Redaktionelle Anmerkung</label>', html)
+    assert "wessen Kenntnis es ist" in field_html(html, "skos:editorialNote")
     # the source: required (every record names one), the slug with the base from the shape's sh:pattern
     assert 'class="pflicht"' in field_html(html, "dcterms:source")
     assert "https://w3id.org/koopgraph/id/kooperation/</span>" in html and 'name="kuerzel"' in html
@@ -182,7 +185,7 @@ def test_drop_down_options_are_exactly_the_concepts_of_the_scheme_with_their_ger
     assert shown[KFORM + "kooperationsvereinbarung"] == "– Kooperationsvereinbarung (schriftlich)"  # under its broader
     status = re.search(r'<select id="f-koop-status-1".*?</select>', html, re.S).group(0)
     assert re.findall(r'<option value="([^"]+)">', status) == [KSTATUS + s for s in (
-        "besteht", "in-vorbereitung", "geplant", "angestrebt", "keine", "abgelehnt", "keine-angaben")]  # sh:in order
+        "besteht", "in-vorbereitung", "geplant", "angestrebt", "keine", "keine-bekannt", "abgelehnt", "keine-angaben")]  # sh:in order
     assert ">in Vorbereitung</option>" in status
 
 
@@ -221,7 +224,7 @@ def test_pruefen_without_javascript_shows_the_german_message_next_to_the_missing
     html = response.get_data(as_text=True)
     status = field_html(html, "koop:status")
     assert messages_of(html, "koop:status") == ["Genau ein Status ist nötig: besteht, in Vorbereitung, geplant, "
-                                                "angestrebt, keine, abgelehnt oder keine Angaben."]
+                                                "angestrebt, keine, keine bekannt, abgelehnt oder keine Angaben."]
     assert 'class="feld hat-fehler"' in status and 'aria-invalid="true"' in status
     assert all(not messages_of(html, key) for key in ("koop:region", "rdfs:label", "dcterms:source"))
     assert '<a href="#f-koop-status-1">Status</a>' in html  # the summary at the top links to the field
@@ -254,7 +257,7 @@ def test_checking_while_typing_gets_json_with_messages_by_field_and_stores_nothi
     body = response.get_json()
     assert body["conforms"] is False and body["record"] == NEW and body["general"] == []
     assert body["fields"] == {"koop:status": ["Exactly one status is required: exists, in preparation, planned, "
-                                              "aimed for, none, refused or not reported."]}
+                                              "aimed for, none, none known, refused or not reported."]}
     assert "koop:region region:01055" in body["turtle"]
     ok = post(web, "/forms/kooperation", FILLED | {"aktion": "pruefen"}, headers={"Accept": "application/json"})
     assert ok.get_json()["conforms"] is True and ok.get_json()["fields"] == {}

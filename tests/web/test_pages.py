@@ -143,7 +143,7 @@ def test_a_cooperation_page_shows_section_title_quote_and_editorial_note(client)
     box = re.search(r'<aside class="herkunft".*?</aside>', page, re.S).group(0)
     assert '<a href="/id/abschnitt/ag1-kooperation">Themenkomplex Kooperation</a>' in box
     assert "„Aus Plön ist eine Vertreterin des Frauenhauses anwesend. Ihr ist keine formale Kooperationsstruktur bekannt.“" in box
-    assert "Aus Plön war nur eine Vertreterin des Frauenhauses anwesend" in box
+    assert "Kenntnisstand der Vertreterin des Frauenhauses Kreis Plön" in box
 
 
 def test_vocabulary_values_are_shown_by_their_german_label_and_link_to_their_page(client):

@@ -240,8 +240,10 @@ def plan(shapes: Graph, store: Engine, key: str) -> Plan | None:
     targets = _supers(hierarchy, cls)
     relevant = [s for s in set(shapes.subjects(RDF.type, SH.NodeShape))
                 if {str(c) for c in shapes.objects(s, SH.targetClass)} & targets]
-    # The kind's own shape first (it targets only this class), the shared ones after.
-    relevant.sort(key=lambda s: ({str(c) for c in shapes.objects(s, SH.targetClass)} != {cls}, str(s)))
+    # The kind's own shape first (it targets only this class and carries the IRI rule), the
+    # shared ones and those for one more rule about the class after.
+    relevant.sort(key=lambda s: ({str(c) for c in shapes.objects(s, SH.targetClass)} != {cls},
+                                 shapes.value(s, SH.pattern) is None, str(s)))
     main = relevant[0]
     base, slug = _slug_rule(str(shapes.value(main, SH.pattern) or "") or None, key)
     specs: dict[str, Spec] = {}

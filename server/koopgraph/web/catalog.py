@@ -2,8 +2,11 @@
 
 The hand-written part (title, licence, publisher, sources) lives in
 data/katalog.ttl, like every other fact; this module adds what only the
-running store knows (sizes, endpoint, where resources live) and serves both
-in the format the client asks for.
+running store knows (sizes, endpoint, where resources live), what the other
+graphs say about the things the catalogue names (the sources' title and
+publisher, that a place of the graph is a dcterms:Location), and serves it
+in the format the client asks for. GovData's DCAT-AP.de shapes accept the
+result (tests/web/test_catalog.py).
 """
 
 from flask import Blueprint, Response, request
@@ -26,9 +29,23 @@ VOCABULARIES = ("https://w3id.org/koopgraph/ontology#", "http://www.w3.org/2004/
 VOID, DCAT, DCT = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "koop": "https://w3id.org/koopgraph/ontology#", "graph": GRAPH}
+            "koop": "https://w3id.org/koopgraph/ontology#", "graph": GRAPH, "prov": "http://www.w3.org/ns/prov#",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "foaf": "http://xmlns.com/foaf/0.1/",
+            "vcard": "http://www.w3.org/2006/vcard/ns#", "dcatde": "http://dcat-ap.de/def/dcatde/"}
 
 _KATALOG = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{KATALOG_GRAPH}> {{ ?s ?p ?o }} }}"
+# What the other graphs say about what the catalogue names: each source dataset's type, title
+# and publisher (data/opendata/quellen.ttl), and that a place of the graph used as spatial
+# coverage is a dcterms:Location (the ontology: koop:Region is one).
+_NAMED_ELSEWHERE = f"""PREFIX dcat: <{DCAT}> PREFIX dcterms: <{DCT}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT {{ ?source a dcat:Dataset ; dcterms:title ?title ; dcterms:publisher ?publisher . ?place a dcterms:Location }}
+WHERE {{
+  {{ GRAPH <{KATALOG_GRAPH}> {{ ?d dcterms:source ?source }}
+     ?source a dcat:Dataset ; dcterms:title ?title ; dcterms:publisher ?publisher }}
+  UNION
+  {{ GRAPH <{KATALOG_GRAPH}> {{ ?d dcterms:spatial ?place }} ?place a/rdfs:subClassOf* dcterms:Location }}
+}}"""
 _SIZES = f"""SELECT ?entities ?classes WHERE {{
   {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ ?e ?p ?o FILTER (STRSTARTS(STR(?e), "{ID}")) }} }}
   {{ SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE {{ ?x a ?c }} }}
@@ -75,7 +92,8 @@ def void() -> Response:
     """The catalogue and dataset description (DCAT-AP.de with VoID
     statistics) as Turtle, or N-Triples, JSON-LD, RDF/XML on request."""
     store = current_store()
-    triples = list(engine.query(store, _KATALOG)) + _statistics(store, _endpoint())
+    described = list(engine.query(store, _KATALOG)) + list(engine.query(store, _NAMED_ELSEWHERE))
+    triples = list(dict.fromkeys(described + _statistics(store, _endpoint())))
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
     body = formats.serialize_triples(triples, chosen, PREFIXES)
     return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})
