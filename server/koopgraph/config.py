@@ -18,6 +18,7 @@ Every setting is resolved in this order, later layers winning:
 | CORS_ORIGINS     | ``*``                                    | origins allowed to read GET endpoints from a browser (space-separated; empty = none) |
 | HOST             | ``127.0.0.1``                            | interface ``koopgraph serve`` listens on |
 | PORT             | ``8000``                                 | TCP port of ``koopgraph serve`` (0 = any free port) |
+| SERVER           | ``granian``                              | HTTP server of ``koopgraph serve``: ``granian`` (Rust, the faster) or ``waitress`` |
 | THREADS          | ``32``                                   | request threads of ``koopgraph serve``: enough that cheap requests never wait behind queries waiting for a worker |
 | SERVICE_ALLOWLIST | ``https://query.wikidata.org/sparql``   | SPARQL endpoints a query may call with SERVICE (space-separated); any other target is refused and never contacted |
 | TOKENS           | (none)                                   | write tokens ``name:secret[:right+right]``, comma-separated; rights ``schreiben`` (default), ``verwalten``; none = read-only |
@@ -63,6 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": "*",
     "HOST": "127.0.0.1",
     "PORT": 8000,
+    "SERVER": "granian",
     "THREADS": 32,
     "SERVICE_ALLOWLIST": "https://query.wikidata.org/sparql",
     "TOKENS": "",
@@ -208,6 +210,9 @@ def _check_backend(settings: dict[str, Any]) -> None:
     if settings["BACKEND"] not in BACKENDS:
         raise ConfigError(f"BACKEND muss {' oder '.join(BACKENDS)} sein, nicht {settings['BACKEND']!r}",
                           f"BACKEND must be {' or '.join(BACKENDS)}, not {settings['BACKEND']!r}")
+    if settings["SERVER"] not in ("granian", "waitress"):
+        raise ConfigError(f"SERVER muss granian oder waitress sein, nicht {settings['SERVER']!r}",
+                          f"SERVER must be granian or waitress, not {settings['SERVER']!r}")
     if str(settings["HTTPS"]).lower() not in ("auto", "on", "off"):
         raise ConfigError(f"HTTPS muss auto, on oder off sein, nicht {settings['HTTPS']!r}",
                           f"HTTPS must be auto, on or off, not {settings['HTTPS']!r}")

@@ -122,12 +122,31 @@ def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(serving, "make_server", spy)
     monkeypatch.setattr(serving, "run", lambda server: (server.task_dispatcher.shutdown(), server.close()))
-    args = ["serve", "--port", "0", "--store", str(tmp_path / "s"), "--strict-dataset", "--threads", "3"]
+    args = ["serve", "--port", "0", "--store", str(tmp_path / "s"), "--strict-dataset", "--threads", "3",
+            "--server", "waitress"]
     result = CliRunner().invoke(cli.koopgraph, args)
     assert result.exit_code == 0, result.output
     assert seen["STRICT_DATASET"] is True
     assert seen["STORE"] == str(tmp_path / "s")
     assert seen["THREADS"] == seen["threads"] == 3
+
+
+def test_on_granian_the_options_reach_the_worker_process_as_its_settings(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from koopgraph import cli
+    from koopgraph.web import serving
+
+    monkeypatch.delenv("KOOPGRAPH_CONFIG", raising=False)
+    monkeypatch.setenv("KOOPGRAPH_RESOURCES", str(sparqltree.write(tmp_path / "resources")))
+    seen = {}
+    monkeypatch.setattr(serving, "serve_granian", lambda settings, announce: seen.update(settings))
+    args = ["serve", "--port", "0", "--store", str(tmp_path / "s"), "--strict-dataset", "--threads", "3"]
+    result = CliRunner().invoke(cli.koopgraph, args)
+    assert result.exit_code == 0, result.output
+    assert (seen["SERVER"], seen["STRICT_DATASET"], seen["STORE"], seen["THREADS"]) == \
+        ("granian", True, str(tmp_path / "s"), 3)
 
 
 def test_serve_tokens_option_makes_the_server_accept_the_files_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +176,6 @@ def test_serve_tokens_option_makes_the_server_accept_the_files_tokens(tmp_path: 
     monkeypatch.setattr(serving, "make_server", spy)
     monkeypatch.setattr(serving, "run", lambda server: (server.task_dispatcher.shutdown(), server.close()))
     result = CliRunner().invoke(cli.koopgraph, ["serve", "--port", "0", "--store", str(tmp_path / "s"),
-                                                "--tokens", str(tokens)])
+                                                "--tokens", str(tokens), "--server", "waitress"])
     assert result.exit_code == 0, result.output
     assert seen == {"names": ["datenpflege"], "caller": "datenpflege"}

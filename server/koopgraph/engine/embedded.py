@@ -7,6 +7,7 @@ and every write changes the store's version, so answer caches and ETags
 never outlive the data they were made from.
 """
 
+import fcntl
 import json
 import shutil
 import time
@@ -192,6 +193,25 @@ def _is_lock_error(error: OSError) -> bool:
     # hold by current process" from the same one.
     text = str(error).lower()
     return "lock" in text and "permission denied" not in text
+
+
+def refuse_if_held(path: str | Path) -> None:
+    """StoreBusyError when another process holds the store at path, found
+    through RocksDB's own lock file without opening the store: a process
+    that opened RocksDB must not fork a worker after (its background
+    threads do not survive a fork), and `koopgraph serve` forks granian's."""
+    lock = Path(path).expanduser() / "LOCK"
+    if not lock.is_file():
+        return
+    with open(lock, "a+b") as file:
+        try:
+            fcntl.lockf(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            raise StoreBusyError(
+                f"Der Speicher {path} wird von einem anderen Prozess benutzt (läuft `koopgraph serve`?)",
+                f"The store {path} is in use by another process (is `koopgraph serve` running?)",
+            ) from error
+        fcntl.lockf(file, fcntl.LOCK_UN)
 
 
 def open_store(path: str | Path | None) -> EmbeddedEngine:

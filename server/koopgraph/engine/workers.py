@@ -159,9 +159,10 @@ def _serve(conn, snapshot: str | None) -> None:
 # ---------------------------------------------------------------- the pool, in the server process
 
 class _Worker:
-    """One worker process and the queue of messages on their way to it
-    (changes must never wait for a busy worker, and a query must come after
-    every change posted before it)."""
+    """One worker process and the messages on their way to it. Changes go
+    through a queue and a sender thread, so a writer never waits for a busy
+    worker to read; a query goes straight down the pipe when nothing is
+    queued (the worker is idle and reading), else behind the changes."""
 
     def __init__(self, context, snapshot: str | None) -> None:
         self.conn, child = context.Pipe(duplex=True)
@@ -169,6 +170,9 @@ class _Worker:
         self.process.start()
         child.close()
         self.outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.queued = 0  # messages in the outbox, not yet sent
+        self._count = threading.Lock()  # guards queued; never held while sending
+        self._sending = threading.Lock()  # one message on the pipe at a time
         self.alive = True
         threading.Thread(target=self._send, daemon=True, name="koopgraph-query-outbox").start()
 
@@ -178,12 +182,30 @@ class _Worker:
             if message is None:
                 return
             try:
-                self.conn.send(message)
+                with self._sending:
+                    self.conn.send(message)
             except (OSError, ValueError):
                 return
+            finally:
+                with self._count:
+                    self.queued -= 1
 
     def post(self, message: tuple) -> None:
+        with self._count:
+            self.queued += 1
         self.outbox.put(message)
+
+    def ask(self, message: tuple) -> None:
+        """Send a query: at once when no change is waiting to go first (a
+        change still queued was made before this request and must arrive
+        first; the pipe keeps the order of what was sent)."""
+        with self._count:
+            direct = self.queued == 0
+        if not direct:
+            self.post(message)
+            return
+        with self._sending:
+            self.conn.send(message)
 
     def wait_ready(self, timeout: float) -> bool:
         try:
@@ -193,7 +215,7 @@ class _Worker:
 
     def kill(self) -> None:
         self.alive = False
-        self.outbox.put(None)
+        self.outbox.put(None)  # ends the sender thread
         if self.process.is_alive():
             try:
                 os.kill(self.process.pid, signal.SIGKILL)
@@ -326,7 +348,7 @@ class QueryPool:
             self._busy += 1
             self._answering.add(worker)
         try:
-            worker.post(("ask", ask))
+            worker.ask(("ask", ask))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker)
                 if on_overdue is not None:

@@ -14,8 +14,8 @@ from flask import Flask
 
 from koopgraph import config as settings, content, engine
 from koopgraph.domain import access, questions, validation
-from koopgraph.engine import limits, workers
-from koopgraph.web import (admin, cache, catalog, cors, dumps, errors, forms, graph_store, headers, health, hooks, map_page,
+from koopgraph.engine import embedded, limits, workers
+from koopgraph.web import (admin, cache, cached, catalog, cors, dumps, errors, forms, graph_store, headers, health, hooks, map_page,
                            pages, records, redirects, request_log, sparql, throttle)
 from koopgraph.web import questions as question_views
 from koopgraph.web.context import ANSWERS_KEY, CACHE_KEY, QUESTIONS_KEY, SHAPES_KEY, STORE_KEY, TOKENS_KEY
@@ -51,7 +51,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     request_log.init_app(app)
     errors.register(app)
+    cached.init_app(app)  # last: it answers before everything above, for cached answers only
     return app
+
+
+def check(config: dict[str, Any]) -> None:
+    """What would stop create_app, found without starting anything: a
+    broken named question or shape file (with file and line), a store held
+    by another process. For `koopgraph serve`, whose app is made in another
+    process (web/serving.py), so that it can exit 2 before it listens."""
+    settings_ = settings.load(config)
+    root = Path(settings_["RESOURCES"]) if settings_.get("RESOURCES") else content.root()
+    questions.load_queries(root / "queries")
+    validation.load_shapes(root)
+    if settings_["BACKEND"] != "sparql" and settings_["STORE"] != settings.MEMORY:
+        embedded.refuse_if_held(settings_["STORE"])  # never opened here: granian forks this process
 
 
 def _answers(store: engine.Engine, config: dict[str, Any]):

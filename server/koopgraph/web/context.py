@@ -88,7 +88,7 @@ def switch_language_url() -> str:
 # ---------------------------------------------------------------- HTML or data?
 
 def wants_html(data_types: Sequence[str], *, html_on_tie: bool = False,
-               format_names: Sequence[str] | None = None) -> bool:
+               format_names: Sequence[str] | None = None, of=None) -> bool:
     """Does the client want a page rather than one of data_types?
 
     An explicit ?format= decides ("html" or a data format). Otherwise the
@@ -96,12 +96,14 @@ def wants_html(data_types: Sequence[str], *, html_on_tie: bool = False,
     the data (endpoints: a program sending */* gets data) or, with
     html_on_tie, to the page (resources: a browser gets the page, and so
     does a request without Accept). format_names: ?format= values read from
-    elsewhere (a POSTed form), instead of the URL's.
+    elsewhere (a POSTed form), instead of the URL's. of: a werkzeug request
+    other than Flask's current one (web/cached.py, before Flask).
     """
-    names = request.args.getlist("format") if format_names is None else format_names
+    asked = request if of is None else of
+    names = asked.args.getlist("format") if format_names is None else format_names
     if names:
         return names[0].strip().lower() == "html"
-    if html_on_tie and not request.headers.get("Accept", "").strip():
+    if html_on_tie and not asked.headers.get("Accept", "").strip():
         return True
     order = [HTML, *data_types] if html_on_tie else [*data_types, HTML]
-    return request.accept_mimetypes.best_match(order) == HTML
+    return asked.accept_mimetypes.best_match(order) == HTML

@@ -18,7 +18,7 @@ def read_endpoint(view: Callable) -> Callable:
     return view
 
 
-def _allowed_origin(setting: str, origin: str | None) -> str | None:
+def allowed_origin(setting: str, origin: str | None) -> str | None:
     allowed = setting.replace(",", " ").split()
     if "*" in allowed:
         return "*"
@@ -29,7 +29,7 @@ def _add_headers(response: Response) -> Response:
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method not in _READ_METHODS or not getattr(view, "koopgraph_cors", False):
         return response
-    origin = _allowed_origin(current_app.config["CORS_ORIGINS"], request.headers.get("Origin"))
+    origin = allowed_origin(current_app.config["CORS_ORIGINS"], request.headers.get("Origin"))
     if origin is None:
         return response
     response.headers["Access-Control-Allow-Origin"] = origin

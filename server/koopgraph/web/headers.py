@@ -15,12 +15,17 @@ DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 _PAGES = {"text/html", "image/svg+xml"}
 
 
+def security_headers(content_type: str) -> list[tuple[str, str]]:
+    """The headers every answer of this type carries."""
+    mimetype = content_type.split(";")[0].strip().lower()
+    return [("X-Content-Type-Options", "nosniff"),
+            ("Content-Security-Policy", PAGE_POLICY if mimetype in _PAGES else DATA_POLICY),
+            ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer")]
+
+
 def _secure(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Content-Security-Policy", PAGE_POLICY if response.mimetype in _PAGES else DATA_POLICY)
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    for name, value in security_headers(response.mimetype or ""):
+        response.headers.setdefault(name, value)
     return response
 
 

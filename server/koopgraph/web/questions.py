@@ -21,8 +21,11 @@ bp = Blueprint("api", __name__)
 RESERVED = {"format", "lang"}  # query-string names that are not parameters
 
 
+DATA_TYPES = ["application/json", "application/sparql-results+json"]
+
+
 def _wants_html() -> bool:
-    return wants_html(["application/json", "application/sparql-results+json"])
+    return wants_html(DATA_TYPES)
 
 
 @bp.route("/queries")
@@ -40,7 +43,7 @@ def index() -> Response | str:
 def answer(name: str) -> Response | str:
     """One question, answered with the parameters from the query string."""
     query = _find(name)
-    raw = {k: v for k, v in request.args.items() if k not in RESERVED}
+    raw = parameters(request.args)
     try:
         terms = query.bind(raw)
     except questions.ParameterError as error:
@@ -51,9 +54,24 @@ def answer(name: str) -> Response | str:
         columns = [v.value for v in solutions.variables]
         return render_template("fragen/antwort.html", frage=_describe(query), columns=columns, rows=rows,
                                params=raw, lang=language())
-    chosen = formats.negotiate(request.headers.get("Accept"), formats.SOLUTIONS, request.args.getlist("format"))
-    key = ("queries", query.name, tuple(sorted((k, str(v)) for k, v in terms.items())), chosen.media_type)
+    chosen = negotiate(request.headers.get("Accept"), request.args.getlist("format"))
+    key = cache_key(query, terms, chosen)
     return cache.respond(key, lambda: cache.Answer(_evaluate(query, terms, chosen.format), chosen.media_type))
+
+
+def negotiate(accept: str | None, format_names: list[str]) -> formats.Negotiated:
+    """The format of a question's answer (always solutions)."""
+    return formats.negotiate(accept, formats.SOLUTIONS, format_names)
+
+
+def parameters(args) -> dict[str, str]:
+    """A question's parameters in the query string (one value each)."""
+    return {k: v for k, v in args.items() if k not in RESERVED}
+
+
+def cache_key(query: questions.NamedQuery, terms: dict, chosen: formats.Negotiated) -> tuple:
+    """Everything a question's answer depends on besides the store's version."""
+    return ("queries", query.name, tuple(sorted((k, str(v)) for k, v in terms.items())), chosen.media_type)
 
 
 def _evaluate(query: questions.NamedQuery, terms: dict, fmt) -> bytes:

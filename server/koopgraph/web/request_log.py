@@ -53,10 +53,14 @@ def current_query_hash() -> str | None:
 def event(name: str, **fields) -> None:
     """A line about something that is not a request (e.g. a query that
     ended after its client had its 503)."""
-    logger.info(json.dumps({"time": _now(), "event": name, **fields}, ensure_ascii=False))
+    write({"time": now(), "event": name, **fields})
 
 
-def _now() -> str:
+def write(line: dict) -> None:
+    logger.info(json.dumps(line, ensure_ascii=False))
+
+
+def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -71,10 +75,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _line(response: Response) -> Response:
         started = g.get("koopgraph_started")
-        line = {"time": _now(), "event": "request", "method": request.method, "path": request.path,
+        line = {"time": now(), "event": "request", "method": request.method, "path": request.path,
                 "status": response.status_code,
                 "ms": None if started is None else round((time.perf_counter() - started) * 1000, 1)}
         if (digest := g.get("koopgraph_query_hash")) is not None:
             line["query"] = digest
-        logger.info(json.dumps(line, ensure_ascii=False))
+        write(line)
         return response

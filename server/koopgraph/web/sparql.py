@@ -69,9 +69,14 @@ def endpoint() -> Response:
     if wants_html(["application/sparql-results+json"], format_names=operation.format_names):
         # a browser submitting the start page's form without JavaScript
         return _results_page(operation, reading)
-    key = ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs),
-           current_app.config["STRICT_DATASET"], request.headers.get("Accept"), tuple(operation.format_names))
+    key = cache_key(operation, current_app.config["STRICT_DATASET"], request.headers.get("Accept"))
     return cache.respond(key, lambda: _evaluated(operation, reading), cacheable=reading.cacheable)
+
+
+def cache_key(operation: Operation, strict: bool, accept: str | None) -> tuple:
+    """Everything a query's answer depends on besides the store's version."""
+    return ("sparql", operation.query, _tuple(operation.default_graphs), _tuple(operation.named_graphs), strict,
+            accept, tuple(operation.format_names))
 
 
 def _evaluated(operation: Operation, reading: sparqltext.Reading) -> cache.Answer:
@@ -193,7 +198,12 @@ def _answer(body: bytes, chosen: formats.Negotiated) -> Response:
 def _read_operation() -> Operation:
     """The operation in the request, after the protocol's checks."""
     reading = request.method in ("GET", "HEAD")
-    params = request.args if reading else _post_params()
+    return operation_of(request.args if reading else _post_params(), reading)
+
+
+def operation_of(params: MultiDict, reading: bool) -> Operation:
+    """The operation the parameters ask for (GET: the URL's), after the
+    protocol's checks (web/cached.py reads a GET the same way)."""
     queries, updates = params.getlist("query"), params.getlist("update")
     _check_operations(queries, updates, reading)
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
