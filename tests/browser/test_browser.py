@@ -66,10 +66,13 @@ def test_a_picked_example_runs_in_the_page_and_its_rows_appear_as_a_table(browse
 
 def test_ctrl_enter_runs_the_query_and_errors_are_shown_in_german(browser, base_url):
     browser.get(base_url + "/")
-    textarea = browser.find_element(By.ID, "query")
-    textarea.clear()
-    textarea.send_keys("SELECT * WHERE { ?s ?p }")
-    textarea.send_keys(Keys.CONTROL, Keys.ENTER)
+    # the CodeMirror editor where the package build installed it (issue 16), else the plain textarea
+    hosts = browser.find_elements(By.CSS_SELECTOR, "#sparql-form .sparql-editor")
+    field = hosts[0].shadow_root.find_element(By.CSS_SELECTOR, ".cm-content") if hosts else browser.find_element(By.ID, "query")
+    browser.execute_script("var t = document.getElementById('query'); t.value = ''; t.dispatchEvent(new Event('input'));")
+    field.click()
+    field.send_keys("SELECT * WHERE { ?s ?p }")
+    field.send_keys(Keys.CONTROL, Keys.ENTER)
     error = wait(browser, ec.visibility_of_element_located((By.CSS_SELECTOR, "#sparql-ergebnis .fehler")))
     assert error.text.startswith("Die Abfrage ist fehlgeschlagen: Syntaxfehler") and "(400)" in error.text
 

@@ -134,11 +134,12 @@ def test_a_new_agreement_in_ostholstein_is_checked_while_typing_signed_in_saved_
     assert "ARGE Ostholstein" in browser.find_element(By.TAG_NAME, "main").text
 
     browser.get(base_url + "/queries/kooperation-nach-region")
-    header = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "main table thead th")]
+    # issue 16: the columns by their German titles, the key column (the region's name) a row header
+    header = [th.text.rstrip(" ↕▲▼") for th in browser.find_elements(By.CSS_SELECTOR, "main table thead th")]
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "main table tbody tr") if "01055" in r.text)
-    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
-    assert cells[header.index("vereinbarung")] == "ja"
-    assert cells[header.index("formaleKooperation")] == "ja"
+    cells = [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "th, td")]
+    assert cells[header.index("Schriftliche Vereinbarung")] == "ja"
+    assert cells[header.index("Formale Kooperation")] == "ja"
     assert console_errors(browser) == []
 
 

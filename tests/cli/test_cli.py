@@ -103,3 +103,11 @@ def test_version_option_prints_package_version() -> None:
     result = CliRunner().invoke(koopgraph, ["--version"])
     assert result.exit_code == 0
     assert result.stdout == f"koopgraph, version {__version__}\n"
+
+
+def test_build_builds_the_search_index_beside_the_store(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = runner.invoke(koopgraph, ["build", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert (store / "search.sqlite").is_file()
+    assert "Einträge im Suchindex / entries in the search index" in result.stderr

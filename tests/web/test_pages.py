@@ -355,7 +355,8 @@ def test_every_form_control_has_a_visible_label(client, real_app):
 def test_the_named_question_pages_are_rendered_in_the_shared_layout(client):
     page = html(client, "/queries/kooperation-nach-region")
     assert '<nav aria-label="Hauptnavigation">' in page and "Kooperation nach Region" in page
-    assert '<a href="/id/region/01062">https://w3id.org/koopgraph/id/region/01062</a>' in page
+    # issue 16: the region by its name, linked to its page – not the IRI as text
+    assert '<a href="/id/region/01062">Stormarn</a>' in page and ">https://w3id.org/koopgraph/id/region/01062<" not in page
     assert "format=csv" in page
     assert "Akteure in einer Region" in html(client, "/queries")
 

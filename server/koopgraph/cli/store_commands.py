@@ -23,6 +23,7 @@ from koopgraph.cli.common import (
     table,
 )
 from koopgraph.engine.formats import EXPORT_FORMATS
+from koopgraph.domain import search
 from koopgraph.errors import KoopgraphError
 from koopgraph.writes.build import build as build_from_files
 
@@ -45,6 +46,9 @@ def build(store_path: Path | None) -> None:
     for graph_iri, n in counts.items():
         click.echo(f"{n:>{width}}  {graph_iri}")
     click.echo(f"{total:>{width}}  Tripel gesamt / triples total ({path})")
+    if remote is None:  # the search index beside the store, built again from what was just built
+        documents = search.SearchIndex(Path(path) / search.FILE_NAME).rebuild(store, search.signature(store))
+        click.echo(f"{documents} Einträge im Suchindex / entries in the search index", err=True)
 
 
 @koopgraph.command()

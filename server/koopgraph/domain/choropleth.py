@@ -119,15 +119,21 @@ def _pattern_defs(categories: tuple[Category, ...]) -> str:
 
 
 def render(answers: dict[str, str], categories: tuple[Category, ...] = FORMALE_KOOPERATION,
-           title: str = "Formale Kooperation", lang: str = "de") -> str:
+           title: str = "Formale Kooperation", lang: str = "de", link: str | None = "/id/region/") -> str:
     """An SVG map: each region filled and marked by its answer's category,
-    with names, a legend in the chosen language and the BKG attribution."""
+    with its name, a legend in the chosen language and the BKG attribution.
+
+    With link, every region is a link to its page (link + key), reachable by
+    keyboard and named for screen readers by its name and answer; the map is
+    then a group of links, not an image (an image's links are unreachable;
+    the attribution is a link too)."""
     shapes, height = regions()
     index = {c.value: i for i, c in enumerate(categories)}
     legend_y = height + 10
+    role = 'role="group"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {legend_y + 30 * len(categories) + 40:.0f}" '
-        f'role="img" aria-labelledby="karte-titel" class="karte">',
+        f'{role} aria-labelledby="karte-titel" class="karte">',
         f'<title id="karte-titel">{escape(title)}</title>',
         _pattern_defs(categories),
     ]
@@ -136,14 +142,20 @@ def render(answers: dict[str, str], categories: tuple[Category, ...] = FORMALE_K
         i = index.get(value, index.get("keine-angaben", 0))
         category = categories[i]
         label = category.label_de if lang == "de" else category.label_en
-        parts.append(
+        x, y = region.label_at
+        group = (
             f'<g class="region" data-ags="{region.ags}" data-wert="{escape(value)}">'
             f'<title>{escape(region.name)}: {escape(label)}</title>'
             f'<path d="{region.path}" fill="url(#muster-{i})" stroke="#222" stroke-width="0.8"/>'
-            f'<text x="{region.label_at[0]:.1f}" y="{region.label_at[1]:.1f}" class="marke" text-anchor="middle" '
-            f'font-size="11" font-weight="bold" paint-order="stroke" stroke="#fff" stroke-width="3">'
+            f'<text x="{x:.1f}" y="{y:.1f}" class="marke" text-anchor="middle" '
+            f'font-size="13" font-weight="bold" paint-order="stroke" stroke="#fff" stroke-width="3">'
             f'{escape(category.mark)}</text></g>'
         )
+        if link:
+            group = (f'<a href="{escape(link + region.ags)}" class="region-link" '
+                     f'aria-label="{escape(region.name)}: {escape(label)}">{group}</a>')
+        parts.append(group)
+    parts.append(_names(shapes))
     for i, c in enumerate(categories):
         y = legend_y + 30 * i
         label = c.label_de if lang == "de" else c.label_en
@@ -157,6 +169,23 @@ def render(answers: dict[str, str], categories: tuple[Category, ...] = FORMALE_K
         f'{escape(ATTRIBUTION)}</text></a></svg>'
     )
     return "".join(parts)
+
+
+# The four kreisfreie Städte are too small to hold their name: it stands beside them.
+NAME_BESIDE = {"01001": (0, -12, "middle"), "01002": (12, 4, "start"), "01003": (12, 4, "start"),
+               "01004": (-12, 14, "end")}
+
+
+def _names(shapes: tuple[Region, ...]) -> str:
+    """The Kreis names, drawn after every region so no neighbour covers them;
+    hidden from screen readers, which hear each region's link instead."""
+    texts = []
+    for region in shapes:
+        dx, dy, anchor = NAME_BESIDE.get(region.ags, (0, 15, "middle"))
+        x, y = region.label_at
+        texts.append(f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" class="name" text-anchor="{anchor}" font-size="11.5" '
+                     f'paint-order="stroke" stroke="#fff" stroke-width="3.5" fill="#111">{escape(region.name)}</text>')
+    return '<g class="namen" aria-hidden="true">' + "".join(texts) + "</g>"
 
 
 # ---------------------------------------------------------------- what the map shows
@@ -208,3 +237,24 @@ def answers(store: Engine, named: questions.NamedQuery, question: MapQuestion) -
     for row in questions.run(store, named, {}):
         found[row["ags"].value] = (row["name"].value, row[question.column].value)
     return [(ags, name, value) for ags, (name, value) in sorted(found.items())]
+
+
+def locator(ags: str, lang: str = "de") -> str:
+    """A small map that shows where one Kreis lies: it filled, the others
+    outlined, its name on it; an image with a title, no links in it."""
+    shapes, height = regions()
+    here = next((r for r in shapes if r.ags == ags), None)
+    title = (f"Lage von {here.name} in Schleswig-Holstein" if lang == "de" else f"Where {here.name} lies in Schleswig-Holstein") \
+        if here else "Schleswig-Holstein"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+             f'aria-labelledby="lage-titel" class="lagekarte"><title id="lage-titel">{escape(title)}</title>']
+    for region in shapes:
+        chosen = region.ags == ags
+        parts.append(f'<path d="{region.path}" fill="{"#0b5394" if chosen else "#eef1f5"}" stroke="#555" '
+                     f'stroke-width="{1.6 if chosen else 0.6}"/>')
+    if here:
+        parts.append(f'<text x="{here.label_at[0]:.1f}" y="{here.label_at[1]:.1f}" text-anchor="middle" font-size="26" '
+                     f'font-weight="bold" fill="#111" paint-order="stroke" stroke="#fff" stroke-width="5">'
+                     f'{escape(here.name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -295,6 +295,13 @@ _ONTOLOGY = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
 _SCHEMES = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s a <{SKOS}ConceptScheme> }} }}"
 
 
+def version_iri(kg: Engine) -> str | None:
+    """The ontology's owl:versionIRI, as the ontology graph states it."""
+    sparql = f"SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_IRI}> <{OWL}versionIRI> ?v }} }} LIMIT 1"
+    rows = list(engine.query(kg, sparql))
+    return rows[0]["v"].value if rows else None
+
+
 def ontology_triples(kg: Engine) -> list[ox.Triple]:
     """The ontology document: the ontology resource and every koop: term
     (the SKOS vocabularies in the same graph have their own /id pages)."""

@@ -50,7 +50,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 from koopgraph.engine import rdf as ox
 from koopgraph.engine.interface import Engine
-from koopgraph.domain import descriptions as described
+from koopgraph.domain import descriptions as described, regions
 from koopgraph.domain.origin import is_file_backed
 from koopgraph import engine
 from koopgraph.namespaces import GRAPH, ID, ONTOLOGY_NS
@@ -548,6 +548,9 @@ _CANDIDATES = """SELECT ?s ?label ?type {projection} WHERE {{
 }}"""
 
 
+PLACE_TYPES = {ONTOLOGY_NS + "Gemeinde", ONTOLOGY_NS + "Stadtteil"}
+
+
 def candidates(store: Engine, classes: Iterable[str], lang: str, query: str | None = None,
                limit: int = PICKER_LIMIT) -> list[Candidate]:
     """Things of the classes in the graph, best label in lang; with query,
@@ -577,10 +580,12 @@ def candidates(store: Engine, classes: Iterable[str], lang: str, query: str | No
                 best[iri] = (rank, label.value)
     hierarchy = class_hierarchy(store)
     type_names = described.labels(store, {t for ts in types.values() for t in ts}, lang)
+    # a town says which it is: "Stadt Pinneberg (Kreis Pinneberg)" beside the Kreis "Pinneberg"
+    places = regions.place_descriptions(store, [i for i, ts in types.items() if ts & PLACE_TYPES], lang)
     found = []
     for iri, ts in types.items():
         specific = sorted((t for t in ts if not any(t != o and t in _supers(hierarchy, o) for o in ts)), key=str)
-        kind_text = next((type_names[t].value for t in specific if t in type_names), "")
+        kind_text = places.get(iri) or next((type_names[t].value for t in specific if t in type_names), "")
         found.append(Candidate(iri, best.get(iri, (9, ""))[1], kind_text))
     needle = (query or "").casefold()
     found.sort(key=lambda c: (not c.label.casefold().startswith(needle), len(c.label) if needle else 0,

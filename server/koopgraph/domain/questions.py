@@ -113,6 +113,28 @@ class Param:
         return self.default is None
 
 
+# What a column holds, so a page can show it to people: region, organisation and resource are
+# IRIs (shown by name, linked); name is a text linked to the IRI in its `link` column; key is an
+# official key (text, leading zeros kept); code a value of a SKOS vocabulary (`scheme`), shown
+# as its word; number (optional `unit`, optional `total`), date, text as they say.
+COLUMN_KINDS = ("region", "organisation", "resource", "name", "key", "code", "number", "date", "text")
+IRI_KINDS = ("region", "organisation", "resource")
+COLUMN_KEYS = {"de", "en", "kind", "unit", "link", "scheme", "total"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column: its titles, its kind and what that kind needs."""
+
+    name: str
+    title: Mapping[str, str]
+    kind: str = "text"
+    unit: Mapping[str, str] | None = None
+    link: str | None = None
+    scheme: tuple[str, ...] = ()
+    total: bool = False
+
+
 @dataclass(frozen=True)
 class NamedQuery:
     name: str
@@ -122,6 +144,10 @@ class NamedQuery:
     params: tuple[Param, ...]
     sparql: str
     path: Path
+    column_specs: tuple[Column, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.column_specs if c.name == name)
 
     def bind(self, raw: Mapping[str, str]) -> dict[str, ox.Literal | ox.NamedNode]:
         """Typed RDF terms for every declared parameter; unknown names are refused."""
@@ -195,17 +221,61 @@ def _params(path: Path, header: dict) -> tuple[Param, ...]:
     return tuple(params)
 
 
+def _column(path: Path, name: str, spec: object) -> Column:
+    """A declared column, checked strictly: both titles, a known kind, and
+    only the keys its kind uses."""
+    where_de, where_en = f"Spalte „{name}“", f"column '{name}'"
+    if not isinstance(spec, dict) or set(spec) - COLUMN_KEYS:
+        raise QueryDefinitionError(path, f"{where_de}: erlaubt sind die Schlüssel {sorted(COLUMN_KEYS)}",
+                                   f"{where_en}: allowed keys are {sorted(COLUMN_KEYS)}")
+    title = _bilingual(path, {"title": {k: spec.get(k) for k in ("de", "en")}}, "title")
+    kind = spec.get("kind")
+    if kind not in COLUMN_KINDS:
+        raise QueryDefinitionError(path, f"{where_de}: „kind“ muss eine von {list(COLUMN_KINDS)} sein",
+                                   f"{where_en}: 'kind' must be one of {list(COLUMN_KINDS)}")
+    uses = {"unit": kind == "number", "total": kind == "number", "link": kind == "name", "scheme": kind == "code"}
+    wrong = sorted(key for key, allowed in uses.items() if key in spec and not allowed)
+    if wrong or (kind == "name" and not isinstance(spec.get("link"), str)):
+        raise QueryDefinitionError(
+            path, f"{where_de}: „unit“ und „total“ gehören zu number, „link“ (Pflicht) zu name, „scheme“ zu code ({wrong})",
+            f"{where_en}: 'unit' and 'total' belong to number, 'link' (required) to name, 'scheme' to code ({wrong})")
+    unit = _bilingual(path, spec, "unit") if "unit" in spec else None
+    scheme = spec.get("scheme", [])
+    scheme = [scheme] if isinstance(scheme, str) else scheme
+    if not (isinstance(scheme, list) and all(isinstance(s, str) and re.fullmatch(r"[a-z][a-z0-9-]*", s) for s in scheme)):
+        raise QueryDefinitionError(path, f"{where_de}: „scheme“ nennt Vokabulare wie antwortwert",
+                                   f"{where_en}: 'scheme' names vocabularies such as antwortwert")
+    if not isinstance(spec.get("total", False), bool):
+        raise QueryDefinitionError(path, f"{where_de}: „total“ ist true oder false", f"{where_en}: 'total' is true or false")
+    return Column(name, title, kind, unit, spec.get("link"), tuple(scheme), spec.get("total", False))
+
+
+def _columns(path: Path, header: dict) -> tuple[Column, ...]:
+    """`columns` as a list of names (shown as text under their own name) or,
+    as every question in queries/ has it, a mapping of name to declaration."""
+    columns = header.get("columns")
+    if isinstance(columns, list) and columns and all(isinstance(c, str) for c in columns):
+        return tuple(Column(c, {"de": c, "en": c}) for c in columns)
+    if isinstance(columns, dict) and columns and all(isinstance(c, str) for c in columns):
+        declared = tuple(_column(path, name, spec) for name, spec in columns.items())
+        for column in declared:
+            if column.link in columns and columns[column.link].get("kind") not in IRI_KINDS:
+                raise QueryDefinitionError(path, f"Spalte „{column.name}“: „link“ muss eine IRI-Spalte nennen",
+                                           f"column '{column.name}': 'link' must name an IRI column")
+        return declared
+    raise QueryDefinitionError(path, "„columns“ muss eine Liste von Spaltennamen oder eine Zuordnung Name → Angaben sein",
+                               "'columns' must be a list of column names or a mapping of name to declaration")
+
+
 def load_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = _header(path, text)
     unknown = set(header) - HEADER_KEYS
     if unknown:
         raise QueryDefinitionError(path, f"unbekannte Kopfzeilen {sorted(unknown)}", f"unknown header keys {sorted(unknown)}")
-    columns = header.get("columns")
-    if not (isinstance(columns, list) and columns and all(isinstance(c, str) for c in columns)):
-        raise QueryDefinitionError(path, "„columns“ muss eine Liste von Spaltennamen sein", "'columns' must be a list of column names")
+    specs = _columns(path, header)
     query = NamedQuery(path.stem, _bilingual(path, header, "title"), _bilingual(path, header, "description"),
-                       tuple(columns), _params(path, header), text, path)
+                       tuple(c.name for c in specs), _params(path, header), text, path, specs)
     _check_against_engine(query)
     return query
 
@@ -225,6 +295,7 @@ def _check_against_engine(query: NamedQuery) -> None:
         raise QueryDefinitionError(query.path, "benannte Fragen müssen SELECT-Abfragen sein", "named questions must be SELECT queries")
     projected = {v.value for v in solutions.variables}
     missing = [c for c in query.columns if c not in projected]
+    missing += [c.link for c in query.column_specs if c.link and c.link not in projected]
     if missing:
         raise QueryDefinitionError(query.path, f"Spalten fehlen im SELECT: {missing}", f"columns missing from SELECT: {missing}")
 

@@ -13,16 +13,17 @@ from typing import Any
 from flask import Flask
 
 from koopgraph import config as settings, content, engine
-from koopgraph.domain import access, questions, validation
+from koopgraph.domain import access, questions, search, validation
 from koopgraph.engine import embedded, limits, workers
 from koopgraph.web import (admin, cache, cached, catalog, cors, dumps, errors, forms, graph_store, headers, health, hooks, map_page,
                            pages, records, redirects, request_log, sparql, throttle)
 from koopgraph.web import questions as question_views
-from koopgraph.web.context import ANSWERS_KEY, CACHE_KEY, QUESTIONS_KEY, SHAPES_KEY, STORE_KEY, TOKENS_KEY
+from koopgraph.web.context import ANSWERS_KEY, CACHE_KEY, QUESTIONS_KEY, SEARCH_KEY, SHAPES_KEY, STORE_KEY, TOKENS_KEY
+from koopgraph.web import search_page
 from koopgraph.writes.build import build
 
 BLUEPRINTS = (sparql, question_views, catalog, dumps, records, graph_store, health, pages, map_page, forms, admin,
-              redirects)
+              redirects, search_page)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[SHAPES_KEY] = validation.load_shapes(root)
     app.extensions[STORE_KEY] = _open(app.config)
     app.extensions[TOKENS_KEY] = access.load(app.config)
+    app.extensions[SEARCH_KEY] = _search_index(app.extensions[STORE_KEY])
     limits.deep_stacks()
     app.extensions[ANSWERS_KEY] = _answers(app.extensions[STORE_KEY], app.config)
     app.extensions[CACHE_KEY] = cache.AnswerCache(app.config["CACHE_MAX_BYTES"]) if app.config["CACHE"] else None
@@ -78,6 +80,17 @@ def _answers(store: engine.Engine, config: dict[str, Any]):
         atexit.register(pool.close)
         return pool
     return workers.ThreadAnswers(limits.QueryGate(config["MAX_CONCURRENT_QUERIES"], config["QUERY_TIMEOUT"]))
+
+
+def _search_index(store: engine.Engine) -> search.SearchIndex:
+    """The full-text index beside the store, told every write of an embedded
+    store; for a remote engine built at the first search (context.search_index),
+    so a server whose engine is down still starts and says so per request."""
+    if not isinstance(store, engine.EmbeddedEngine):
+        return search.SearchIndex()
+    index = search.open_index(store, store.path)
+    store.listeners.append(index.listener(store))
+    return index
 
 
 def _open(config: dict[str, Any]) -> engine.Engine:

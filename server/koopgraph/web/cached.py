@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from werkzeug.wrappers import Request
 
-from koopgraph.web import cache, cors, headers, questions as question_views, request_log, sparql
+from koopgraph.web import cache, cors, downloads, headers, questions as question_views, request_log, sparql
 from koopgraph.web.context import CACHE_KEY, QUESTIONS_KEY, STORE_KEY, wants_html
 
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
@@ -75,7 +75,7 @@ class CachedAnswers:
                 return None, None
             return sparql.cache_key(operation, self.strict, accept), request_log.query_hash(operation.query)
         query = self.questions.get(path[len("/queries/"):])
-        if query is None or wants_html(question_views.DATA_TYPES, of=request):
+        if query is None or downloads.asked_spreadsheet(of=request) or wants_html(question_views.DATA_TYPES, of=request):
             return None, None
         terms = query.bind(question_views.parameters(request.args))
         chosen = question_views.negotiate(accept, request.args.getlist("format"))

@@ -9,12 +9,13 @@ in the format the client asks for. GovData's DCAT-AP.de shapes accept the
 result (tests/web/test_catalog.py).
 """
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 
+from koopgraph.domain import dataset
 from koopgraph.engine import rdf as ox
 from koopgraph.engine.interface import Engine
 from koopgraph.web import cors
-from koopgraph.web.context import current_store
+from koopgraph.web.context import HTML, current_store, language, wants_html
 from koopgraph.engine import formats
 from koopgraph import engine
 from koopgraph.errors import ApiError
@@ -87,13 +88,29 @@ def _endpoint() -> ox.NamedNode:
 
 @bp.route("/void")
 @bp.route("/catalog")
+@bp.route("/.well-known/void")
 @cors.read_endpoint
 def void() -> Response:
     """The catalogue and dataset description (DCAT-AP.de with VoID
-    statistics) as Turtle, or N-Triples, JSON-LD, RDF/XML on request."""
+    statistics) as Turtle, or N-Triples, JSON-LD, RDF/XML on request; a
+    browser gets the page "Über die Daten". /.well-known/void is where VoID
+    says a dataset's description is found."""
     store = current_store()
+    if wants_html([row.media_type for row in formats.offered(formats.GRAPH)]):
+        return _page(store)
     described = list(engine.query(store, _KATALOG)) + list(engine.query(store, _NAMED_ELSEWHERE))
     triples = list(dict.fromkeys(described + _statistics(store, _endpoint())))
     chosen = formats.negotiate(request.headers.get("Accept"), formats.GRAPH, request.args.getlist("format"))
     body = formats.serialize_triples(triples, chosen, PREFIXES)
     return Response(body, content_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+def _page(store: Engine) -> Response:
+    """"Über die Daten": what the catalogue says, with the store's sizes and the downloads."""
+    lang = language()
+    sizes = [(graph, n) for graph, n in engine.graph_counts(store) if graph.startswith(GRAPH)]
+    page = render_template("ueber.html", facts=dataset.facts(store, lang), sizes=dict(sizes),
+                           total=engine.triple_count(store), path=request.path)
+    response = Response(page, mimetype=HTML)
+    response.vary.add("Accept")
+    return response

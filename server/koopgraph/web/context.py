@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
+from koopgraph import engine
 from koopgraph.web import throttle
 
 STORE_KEY = "koopgraph.store"
@@ -21,10 +22,12 @@ TOKENS_KEY = "koopgraph.tokens"
 ANSWERS_KEY = "koopgraph.queries"
 QUESTIONS_KEY = "koopgraph.questions"
 SHAPES_KEY = "koopgraph.shapes"
+SEARCH_KEY = "koopgraph.search"
 
 HTML = "text/html"
 LANGS = ("de", "en")
 LANG_COOKIE = "lang"
+SAVED_COOKIE = "gespeichert"  # set by a saving form for the record's page, read there once
 
 
 def current_store():
@@ -57,6 +60,16 @@ def named_questions() -> dict:
 def shapes():
     """The SHACL shapes every write is checked against, loaded at start-up."""
     return current_app.extensions[SHAPES_KEY]
+
+
+def search_index():
+    """The full-text index (domain/search.py); rebuilt first when a remote
+    store has changed since (an embedded store tells it every write)."""
+    index = current_app.extensions[SEARCH_KEY]
+    store = current_store()
+    if not isinstance(store, engine.EmbeddedEngine) and index.version != store.version():
+        index.rebuild(store, index.signature() or "")
+    return index
 
 
 def resources_root() -> str | None:

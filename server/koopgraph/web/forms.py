@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from koopgraph.engine import rdf as ox
-from koopgraph.web.context import HTML, current_store, language, shapes, t, tokens, wants_html
+from koopgraph.web.context import HTML, SAVED_COOKIE, current_store, language, shapes, t, tokens, wants_html
 from koopgraph.writes.gate import RecordError
 from koopgraph.writes.submissions import listing as list_submissions
 from koopgraph.domain import origin
@@ -249,7 +249,11 @@ def _save(kind, state, iri, built, errors, general) -> Response:
             report_general.append(error.de if language() == "de" else error.en)
         return _render(kind, state, iri=iri, errors=report_errors, general=report_general, status=error.status,
                        notice=_summary(report_errors, report_general), extras=_kept(kind, iri))
-    return redirect("/id/" + forms.ref(submission.records[0]), 303)
+    saved = forms.ref(submission.records[0])
+    response = redirect("/id/" + saved, 303)
+    # the record's page says "gespeichert" once (web/pages.py), with the address unchanged
+    response.set_cookie(SAVED_COOKIE, saved, max_age=120, path="/id/", samesite="Strict", httponly=True)
+    return response
 
 
 # ---------------------------------------------------------------- routes

@@ -1,11 +1,14 @@
 """What every HTML page shares: the template context (language, the
 navigation, link helpers) and the language cookie."""
 
+import datetime
+import json
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request, url_for
 
-from koopgraph.domain import descriptions, questions
+from koopgraph.domain import descriptions, plain_words, prefixes, questions, tables
 from koopgraph.web.context import HTML, LANG_COOKIE, LANGS, language, switch_language_url, t
 
 NAVIGATION = (  # path, German, English
@@ -43,11 +46,41 @@ def remember_language(response: Response) -> Response:
     return response
 
 
+def _date(text: str) -> str:
+    """An ISO date in the page's format (26.11.2026); any other text as it is."""
+    try:
+        return tables.format_date(datetime.date.fromisoformat(text), language())
+    except (TypeError, ValueError):
+        return text
+
+
+EDITOR_BUNDLE = "vendor/sparql-editor.js"  # built by hatch_build.py with npm; absent without node
+
+
+def editor_bundle() -> str | None:
+    """The CodeMirror editor's URL when the package build made it, else None (the plain textarea)."""
+    folder = current_app.static_folder
+    if folder and (Path(folder) / EDITOR_BUNDLE).is_file():
+        return url_for("static", filename=EDITOR_BUNDLE)
+    return None
+
+
+def graph_prefixes() -> str:
+    """The graph's prefixes as JSON, for the editor's completion."""
+    return json.dumps(prefixes.KNOWN, sort_keys=True)
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"lang": language(), "t": t, "switch_url": switch_language_url,
                                    "navigation": NAVIGATION})
     app.add_template_global(url_with, "url_with")
     app.add_template_global(question_url, "question_url")
+    app.add_template_global(editor_bundle, "editor_bundle")
+    app.add_template_global(graph_prefixes, "graph_prefixes")
     app.add_template_filter(descriptions.local_href, "local_href")
     app.add_template_filter(descriptions.curie, "curie")
+    app.add_template_filter(_date, "datum")
+    app.add_template_filter(plain_words.plain, "klartext")
+    app.add_template_filter(plain_words.technical, "technisch")
+    app.add_template_filter(lambda n: tables.format_number(n, language()), "zahl")
     app.after_request(remember_language)

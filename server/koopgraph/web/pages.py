@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 
 from koopgraph import engine
-from koopgraph.domain import descriptions as described, forms, origin
+from koopgraph.domain import choropleth, descriptions as described, forms, origin, profile as profiles, summaries
 from koopgraph.domain.examples import BY_KEY as EXAMPLES_BY_KEY, EXAMPLES
 from koopgraph.engine import formats, rdf as ox
 from koopgraph.errors import ApiError
 from koopgraph.namespaces import DATASET, ID, KATALOG_GRAPH
-from koopgraph.web.context import HTML, current_store, language, named_questions, shapes, wants_html
+from koopgraph.web import downloads
+from koopgraph.web.context import HTML, SAVED_COOKIE, current_store, language, named_questions, shapes, wants_html
 
 bp = Blueprint("pages", __name__)
 
@@ -111,13 +112,31 @@ def resource(rest: str) -> Response | str:
     if description is None:
         raise ApiError(404, f"Die Ressource {ID + rest} gibt es im Koopgraph nicht.",
                        f"The resource {ID + rest} does not exist in Koopgraph.", "unknown-resource")
+    lang = language()
+    sheet = downloads.asked_spreadsheet()
+    profile = profiles.build(current_store(), named_questions(), ID + rest, lang) if sheet or _wants_page() else None
+    if sheet and profile:
+        return downloads.spreadsheet(sheet, [(s.title[lang], s.table) for s in profile.sections], "kreisprofil-" + profile.ags)
     chosen = _html_or_rdf()
     if chosen is not None:
         return _rdf_answer(description.triples, chosen)
-    response = Response(render_template("ressource.html", r=description, path=request.path,
+    summary = None if profile else (summaries.place(current_store(), ID + rest, lang)
+                                    or summaries.organisation(current_store(), ID + rest, lang))
+    locator = choropleth.locator(profile.ags, lang) if profile else None
+    saved = request.cookies.get(SAVED_COOKIE) == rest
+    response = Response(render_template("ressource.html", r=description, path=request.path, profile=profile,
+                                        summary=summary, locator=locator, saved=saved,
                                         edit=_edit_link(ID + rest, rest)), mimetype=HTML)
     response.vary.add("Accept")
+    if saved:
+        response.delete_cookie(SAVED_COOKIE, path="/id/", samesite="Strict", httponly=True)
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _wants_page() -> bool:
+    """The resource's HTML page is asked for (the same rule as _html_or_rdf)."""
+    return wants_html([row.media_type for row in formats.offered(formats.GRAPH)], html_on_tie=True)
 
 
 def _edit_link(iri: str, rest: str) -> str | None:
@@ -129,6 +148,16 @@ def _edit_link(iri: str, rest: str) -> str | None:
     if forms.kind_of(store, shapes(), iri) is None:
         return None
     return "/forms/edit/" + rest
+
+
+@bp.get("/ontology/<version>")
+def ontology_version(version: str) -> Response | str:
+    """owl:versionIRI (…/ontology/0.1.0) dereferences to the ontology while it is the current version."""
+    if described.version_iri(current_store()) != described.ONTOLOGY_IRI + "/" + version:
+        raise ApiError(404, f"Die Ontologie-Version „{version}“ gibt es hier nicht; die aktuelle steht unter /ontology.",
+                       f"There is no ontology version '{version}' here; the current one is at /ontology.",
+                       "unknown-resource")
+    return ontology()
 
 
 @bp.get("/ontology")

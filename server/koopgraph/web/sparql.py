@@ -12,9 +12,9 @@ the write gate, in one transaction.
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -25,7 +25,7 @@ from koopgraph.web.context import answers, authorization, current_store, shapes,
 from koopgraph.engine import federation, formats, limits, sparqltext
 from koopgraph import engine
 from koopgraph.writes import update
-from koopgraph.domain import service_description
+from koopgraph.domain import prefixes, service_description
 from koopgraph.errors import ApiError, BackendError
 from koopgraph.namespaces import BASE
 
@@ -63,6 +63,7 @@ def endpoint() -> Response:
         return _update(operation)
     if operation.query is None:
         return _service_description(operation)
+    operation = replace(operation, query=_with_prefixes(operation.query))
     request_log.note_query(operation.query)
     reading = sparqltext.read(operation.query)
     federation.check(reading, federation.allowed(current_app.config["SERVICE_ALLOWLIST"]))
@@ -167,7 +168,17 @@ def _update(operation: Operation) -> Response:
     return jsonify(update.summary(submission, delta))
 
 
+def _with_prefixes(query: str) -> str:
+    """The graph's prefixes a query uses without declaring them (domain/prefixes.py)."""
+    try:
+        return prefixes.declared(query)
+    except prefixes.UnknownPrefix as error:
+        raise ApiError(400, error.de, error.en, "unknown-prefix", details={"prefix": error.prefix}) from error
+
+
 def _service_description(operation: Operation) -> Response:
+    if wants_html([row.media_type for row in formats.offered(formats.GRAPH)], format_names=operation.format_names):
+        return redirect("/#sparql", 303)  # a person opening /sparql: the query page
     store, strict = current_store(), current_app.config["STRICT_DATASET"]
     triples = service_description.describe(
         request.base_url,

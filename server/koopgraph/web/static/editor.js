@@ -144,6 +144,7 @@
     link.addEventListener("click", function (event) {
       event.preventDefault();
       textarea.value = link.getAttribute("data-query");
+      textarea.dispatchEvent(new Event("input")); /* the CodeMirror editor, where it is installed, follows */
       textarea.focus();
     });
   });
