@@ -228,6 +228,7 @@ def test_no_cache_option_and_setting_switch_the_cache_off(tmp_path, monkeypatch)
     monkeypatch.delenv("KOOPGRAPH_CONFIG", raising=False)
     monkeypatch.setattr(serving, "make_server", spy)
     monkeypatch.setattr(serving, "run", lambda server: (server.task_dispatcher.shutdown(), server.close()))
-    result = CliRunner().invoke(koopgraph, ["serve", "--port", "0", "--store", str(tmp_path / "s"), "--no-cache"])
+    result = CliRunner().invoke(koopgraph, ["serve", "--port", "0", "--store", str(tmp_path / "s"), "--no-cache",
+                                                  "--server", "waitress"])
     assert result.exit_code == 0, result.output
     assert seen == {"cache": None}

@@ -30,8 +30,9 @@ def _add_submission(app) -> None:
         ox.Literal("Neue Kooperation", language="de"), ox.NamedNode(SUBMISSION))])
 
 
-def _restart(app, root: Path, store_dir: Path):
-    del app.extensions["koopgraph.store"]  # the last reference: the store closes and can be reopened
+def _restart(root: Path, store_dir: Path):
+    """A new app on the same store, once the caller has dropped the old one
+    (its last reference: the store closes and can be reopened)."""
     gc.collect()
     return _app(root, store_dir)
 
@@ -49,7 +50,8 @@ def test_a_changed_file_replaces_only_its_graph_and_keeps_submissions(tmp_path, 
     rebuilt = []
     original = EmbeddedEngine.replace_graph
     monkeypatch.setattr(EmbeddedEngine, "replace_graph", lambda s, g, t: (rebuilt.append(g), original(s, g, t)))
-    app = _restart(app, root, store_dir)
+    del app
+    app = _restart(root, store_dir)
     assert rebuilt == [GRAPH + "seed"]
     assert _graphs(app) == EXPECTED_COUNTS | {GRAPH + "seed": 3, SUBMISSION: 1}
 
@@ -59,7 +61,8 @@ def test_a_removed_data_folder_drops_its_graph_on_the_next_start(tmp_path):
     app = _app(root, store_dir)
     _add_submission(app)
     shutil.rmtree(root / "data/opendata")
-    app = _restart(app, root, store_dir)
+    del app
+    app = _restart(root, store_dir)
     expected = {g: n for g, n in EXPECTED_COUNTS.items() if g != GRAPH + "opendata"} | {SUBMISSION: 1}
     assert _graphs(app) == expected
 
@@ -69,5 +72,6 @@ def test_without_fingerprints_every_file_graph_is_rebuilt_and_submissions_surviv
     app = _app(root, store_dir)
     _add_submission(app)
     (store_dir / FINGERPRINTS).unlink()
-    app = _restart(app, root, store_dir)
+    del app
+    app = _restart(root, store_dir)
     assert _graphs(app) == EXPECTED_COUNTS | {SUBMISSION: 1}

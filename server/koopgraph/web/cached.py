@@ -48,9 +48,9 @@ class CachedAnswers:
         request = Request(environ)
         try:
             key, digest = self._key(request, path)
-        except Exception:  # noqa: BLE001 - anything unusual is Flask's to answer
+            version = None if key is None else self.store.version()
+        except Exception:  # noqa: BLE001 - anything unusual (a bad parameter, an engine that is down) is Flask's to answer
             return self.following(environ, start_response)
-        version = self.store.version()
         found = None if key is None else self.answers.get(version, key)
         if found is None:
             return self.following(environ, start_response)
