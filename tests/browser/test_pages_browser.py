@@ -122,6 +122,47 @@ def test_the_map_is_wide_on_a_desktop_and_every_kreis_is_reached_by_the_tab_key(
     assert browser.find_element(By.CSS_SELECTOR, "svg.karte").size["width"] <= 390
 
 
+def _printed_pages(browser) -> tuple[int, str]:
+    """The page printed to A4 by Chromium (as a user's print dialog would): its
+    number of pages, and the text the print shows (print media emulated)."""
+    import base64
+    import re
+
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {
+        "paperWidth": 8.27, "paperHeight": 11.69, "marginTop": 0.4, "marginBottom": 0.4,
+        "marginLeft": 0.4, "marginRight": 0.4, "printBackground": False})["data"])
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = browser.execute_script("return document.body.innerText;")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf)), shown
+
+
+# The 15 Kreise and kreisfreie Städte of Schleswig-Holstein (official keys).
+KREISE = ["01001", "01002", "01003", "01004", "01051", "01053", "01054", "01055", "01056", "01057", "01058",
+          "01059", "01060", "01061", "01062"]
+
+
+def test_every_kreis_profile_prints_on_one_or_two_a4_pages_without_the_sites_navigation(browser, base_url):
+    """Issue 16: the Kreisprofil is print-friendly (one or two A4 pages); the
+    print shows the content (the Kreis's name), not the header's search box,
+    the downloads or the full statement list."""
+    at_width(browser, 1280)
+    for ags in KREISE:
+        browser.get(base_url + f"/id/region/{ags}")
+        name = browser.find_element(By.TAG_NAME, "h1").text
+        pages, printed = _printed_pages(browser)
+        assert 1 <= pages <= 2, (ags, pages)
+        assert name in printed
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        try:
+            for hidden in (".kopf", ".downloads", ".suche", ".alle-angaben"):
+                assert not any(e.is_displayed() for e in browser.find_elements(By.CSS_SELECTOR, hidden)), (ags, hidden)
+        finally:
+            browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(browser, base_url, width):
