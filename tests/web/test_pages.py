@@ -132,6 +132,22 @@ def test_the_stormarn_page_shows_its_name_nuts_code_and_the_spelling_of_the_minu
     assert 'href="/id/region/01"' in page and "Schleswig-Holstein" in page  # liegtIn, by label
 
 
+def test_statistical_observations_are_named_by_area_measure_and_date_not_by_their_iri(client):
+    """Issue 16: incoming observations on a region page read as words. Expected:
+    the Destatis table of 31.12.2018 gives Pinneberg (01056) 314,391 inhabitants
+    (data/opendata/regions-sh.csv, column einwohner_2018)."""
+    page = html(client, "/id/region/01056")
+    assert '<a href="/id/beobachtung/destatis-kreise-2018/01056/einwohner">Pinneberg: Einwohnerzahl, Stand 31.12.2018</a>' \
+        in page
+    assert ">beobachtung:" not in page and ">http://purl.org/linked-data/sdmx/2009/dimension#refArea<" not in page
+    assert ">Gebiet</a>" in page
+    observation = html(client, "/id/beobachtung/destatis-kreise-2018/01056/einwohner")
+    assert "<h1>Pinneberg: Einwohnerzahl, Stand 31.12.2018</h1>" in observation
+    assert ">statistische Angabe</a>" in observation and ">Anzahl</a>" in observation and "314391" in observation
+    english = html(client, "/id/beobachtung/destatis-kreise-2018/01056/einwohner?lang=en")
+    assert "<h1>Pinneberg: " in english and ", as of 2018-12-31</h1>" in english
+
+
 def test_the_arge_segeberg_page_shows_the_incoming_link_from_the_refused_cooperation(client):
     page = html(client, "/id/organisation/arge-segeberg")
     assert re.search(r'<a href="/id/kooperation/segeberg-ablehnung">ARGE wünscht Kooperation nicht \(Kreis Segeberg\)</a>'

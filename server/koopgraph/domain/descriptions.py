@@ -26,12 +26,16 @@ PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+QB = "http://purl.org/linked-data/cube#"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
 
 PREFIXES = {
     "koop": ONTOLOGY_NS, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
     "owl": OWL, "xsd": XSD, "schema": "https://schema.org/", "org": "http://www.w3.org/ns/org#",
     "dcat": "http://www.w3.org/ns/dcat#", "foaf": "http://xmlns.com/foaf/0.1/", "cpov": "http://data.europa.eu/m8g/",
-    "vann": "http://purl.org/vocab/vann/",
+    "vann": "http://purl.org/vocab/vann/", "qb": QB, "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-attribute": SDMX_ATTRIBUTE, "unit": "http://qudt.org/vocab/unit/",
 }
 
 Term_ = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -56,6 +60,11 @@ STANDARD_LABELS = {
     SKOS + "notation": ("Kürzel", "notation"), RDFS + "subClassOf": ("Unterklasse von", "subclass of"),
     RDFS + "subPropertyOf": ("Untereigenschaft von", "subproperty of"), RDFS + "domain": ("Definitionsbereich", "domain"),
     RDFS + "range": ("Wertebereich", "range"), SKOS + "closeMatch": ("entspricht ungefähr", "close match"),
+    SDMX_DIMENSION + "refArea": ("Gebiet", "reference area"), SDMX_DIMENSION + "refPeriod": ("Stichtag", "reference date"),
+    SDMX_ATTRIBUTE + "unitMeasure": ("Einheit", "unit"), QB + "measureType": ("Messgröße", "measure"),
+    QB + "dataSet": ("Datensatz", "dataset"), QB + "Observation": ("statistische Angabe", "statistical observation"),
+    "http://qudt.org/vocab/unit/NUM": ("Anzahl", "count"),
+    "http://qudt.org/vocab/unit/KiloM2": ("Quadratkilometer", "square kilometres"),
 }
 
 
@@ -166,7 +175,34 @@ def labels(kg: Engine, iris: Iterable[str], lang: str) -> dict[str, ox.Literal]:
         iri = row["x"].value
         if iri not in best or key < best[iri][0]:
             best[iri] = (key, row["l"])
-    return {iri: literal for iri, (_, literal) in best.items()}
+    found = {iri: literal for iri, (_, literal) in best.items()}
+    found |= observation_names(kg, [iri for iri in iris if iri not in found], lang)
+    for iri in iris:  # standard terms the graph does not label (types, units)
+        if iri not in found and iri in STANDARD_LABELS:
+            de, en = STANDARD_LABELS[iri]
+            found[iri] = ox.Literal(de if lang == "de" else en, language=lang)
+    return found
+
+
+def observation_names(kg: Engine, iris: list[str], lang: str) -> dict[str, ox.Literal]:
+    """Statistical observations (qb:Observation) have no label of their own:
+    named by their area, measure and date, as a reader says it ("Pinneberg:
+    Einwohner, Stand 31.12.2018")."""
+    if not iris:
+        return {}
+    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    sparql = (f"SELECT ?x ?area ?measure ?date WHERE {{ VALUES ?x {{ {values} }} ?x a <{QB}Observation> ; "
+              f"<{QB}measureType> ?m ; <{SDMX_DIMENSION}refPeriod> ?date ; <{SDMX_DIMENSION}refArea> ?a . "
+              f"?m <{LABEL}> ?measure FILTER(lang(?measure) = \"{lang}\") "
+              f"?a <{LABEL}> ?area FILTER(lang(?area) IN (\"{lang}\", \"de\", \"\")) }}")
+    names = {}
+    for row in engine.query(kg, sparql):
+        date = row["date"].value
+        if lang == "de" and len(date) == 10 and date[4] == "-" and date[7] == "-":
+            date = f"{date[8:10]}.{date[5:7]}.{date[0:4]}"
+        stand = "Stand" if lang == "de" else "as of"
+        names[row["x"].value] = ox.Literal(f"{row['area'].value}: {row['measure'].value}, {stand} {date}", language=lang)
+    return names
 
 
 def predicate_shown(iri: str, names: dict[str, ox.Literal], lang: str) -> Shown:
