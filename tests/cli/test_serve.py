@@ -104,6 +104,17 @@ def test_sigterm_stops_the_server_cleanly(served) -> None:
     assert time.monotonic() - started < TIMEOUT
 
 
+def test_a_burst_of_signals_still_stops_the_server(served) -> None:
+    """Signals may come in bursts (a supervisor's SIGTERM, then an impatient
+    Ctrl-C): whenever one lands, the server ends with status 0 instead of
+    hanging in its serving loop."""
+    process, url, store, env = served
+    for sent in (signal.SIGTERM, signal.SIGINT, signal.SIGTERM, signal.SIGINT):
+        process.send_signal(sent)
+        time.sleep(0.002)
+    assert process.wait(timeout=TIMEOUT) == 0
+
+
 def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
