@@ -46,7 +46,7 @@ BREAKS = [  # (module to change, line to add, contract it breaks)
     ("domain/questions.py", "import urllib3", "Only engine/ talks to an RDF engine"),
     ("engine/reading.py", "from koopgraph.writes import gate", "Layers:"),
     ("domain/validation.py", "from koopgraph.web import context", "Layers:"),
-    ("domain/origin.py", "from koopgraph.domain import forms", "No import cycles"),
+    ("domain/questions.py", "from koopgraph.domain import openapi", "No import cycles"),
 ]
 
 
@@ -62,6 +62,29 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path, module, line, contract
     assert result.returncode == 1, result.stdout + result.stderr
     broken = [block for block in result.stdout.split("\n\n") if "BROKEN" in block]
     assert any(contract in " ".join(block.split()) for block in broken), result.stdout
+
+
+PYFLAKES = ["--select", "F", "--no-cache", "--output-format", "concise"]
+
+
+def _pyflakes(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ruff", "check", *PYFLAKES, str(path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_no_name_is_undefined_shadowed_or_imported_for_nothing_in_the_package():
+    """ruff's pyflakes rules over server/: a class defined twice silently drops
+    the first (it once dropped granian's safe stop), an undefined name fails
+    only when its line runs."""
+    result = _pyflakes(PACKAGE)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_pyflakes_check_finds_a_class_defined_twice(tmp_path):
+    module = tmp_path / "twice.py"
+    module.write_text("class A:\n    x = 1\n\n\nclass A:\n    y = 2\n", encoding="utf-8")
+    result = _pyflakes(module)
+    assert result.returncode == 1 and "F811" in result.stdout, result.stdout
 
 
 def test_no_module_imports_inside_a_function():

@@ -51,9 +51,8 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 from koopgraph.engine import rdf as ox
 from koopgraph.engine.interface import Engine
 from koopgraph.domain import descriptions as described, regions
-from koopgraph.domain.origin import is_file_backed
 from koopgraph import engine
-from koopgraph.namespaces import GRAPH, ID, ONTOLOGY_NS
+from koopgraph.namespaces import ID, ONTOLOGY_NS
 from koopgraph.domain.validation import Change, Report, check_change
 
 KOOP = ONTOLOGY_NS

@@ -16,7 +16,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from koopgraph.domain import access
 from koopgraph.web.context import authorization, current_store, tokens
-from koopgraph import engine
 from koopgraph.config import MEMORY
 from koopgraph.errors import ApiError
 

@@ -22,7 +22,6 @@ from cachetools import LRUCache
 from flask import Response, current_app, request
 
 from koopgraph.web.context import CACHE_KEY, current_store
-from koopgraph import engine
 
 CACHE_CONTROL = "public, no-cache"  # keep it, but ask us (ETag) before using it
 

@@ -24,7 +24,7 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from koopgraph.engine import rdf as ox
 from koopgraph.web.context import HTML, SAVED_COOKIE, current_store, language, shapes, t, tokens, wants_html

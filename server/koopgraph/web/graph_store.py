@@ -12,7 +12,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from koopgraph.engine import rdf as ox
-from koopgraph.engine.interface import Engine
 from koopgraph.domain import access
 from koopgraph.web import cors
 from koopgraph.web.context import authorization, current_store, resources_root, shapes, tokens

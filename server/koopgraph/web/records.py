@@ -7,7 +7,7 @@ administrator revert one. Every request reads top-down: size and type →
 parse → gate → answer.
 """
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from koopgraph.engine import rdf as ox
 from koopgraph.domain import access
@@ -20,7 +20,7 @@ from koopgraph.engine import rdf_input
 from koopgraph.writes import records
 from koopgraph.errors import ApiError
 from koopgraph.namespaces import ID
-from koopgraph.domain.validation import Change, Report, check_change
+from koopgraph.domain.validation import Change, check_change
 
 bp = Blueprint("records", __name__)
 

@@ -157,28 +157,3 @@ def _listening(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-class _Announcing(MPServer):
-    """granian's process server, calling after_spawn once its worker is
-    forked: a thread started before the fork could hold a lock the worker
-    then waits for forever."""
-
-    after_spawn = None
-
-    def startup(self, spawn_target, target_loader):
-        super().startup(spawn_target, target_loader)
-        if self.after_spawn is not None:
-            self.after_spawn()
-
-
-def _answering(host: str, port: int) -> bool:
-    connection = http.client.HTTPConnection(host, port, timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        connection.getresponse().read()
-        return True
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        connection.close()

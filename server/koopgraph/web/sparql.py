@@ -22,7 +22,7 @@ from koopgraph.engine import rdf as ox
 from koopgraph.web import cache, cors, pages, request_log
 from koopgraph.engine.workers import Ask
 from koopgraph.web.context import answers, authorization, current_store, shapes, tokens, wants_html
-from koopgraph.engine import federation, formats, limits, sparqltext
+from koopgraph.engine import federation, formats, sparqltext
 from koopgraph import engine
 from koopgraph.writes import update
 from koopgraph.domain import prefixes, service_description
