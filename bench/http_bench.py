@@ -15,7 +15,9 @@ Koopgraph server on a copy of the store runs with it.
 Queries: the named questions (Koopgraph answers GET /queries/<name>?params; the peers,
 and Koopgraph's /sparql as "koopgraph-sparql", get the question's SPARQL text with the
 parameters written in as literals, see peer_text) and ad-hoc SPARQL (POST
-application/sparql-query, Accept application/sparql-results+json, to every server).
+application/sparql-query, Accept application/sparql-results+json, to every server;
+Koopgraph with --no-cache, and as GET /sparql?query=… to the server with the cache, which
+then answers from its cache after the probe).
 
 Every (query, server) first gets one probe request, bounded by --cap seconds; its answer
 is compared with Koopgraph's (rows as a multiset of values). A server with no answer in
@@ -92,6 +94,7 @@ ADHOC = {
 }
 
 KOOP, KOOP_NC, KOOP_SPARQL, OXI, RDFLIB = "koopgraph", "koopgraph --no-cache", "koopgraph-sparql", "oxigraph", "rdflib-endpoint"
+KOOP_BEFORE = "koopgraph-before --no-cache"  # --before-koopgraph: another build of koopgraph, uncached, side by side
 
 
 # ---------------------------------------------------------------- named question → SPARQL text
@@ -166,6 +169,12 @@ def setup(label: str, args, work: Path, no_cache: bool) -> tuple[dict[str, b.Ser
         shutil.copytree(kg, work / "koopgraph-store-nocache")
         servers[KOOP_NC] = b.koopgraph_server(work / "koopgraph-store-nocache", b.free_port(), work,
                                               ["--no-cache", *args.koopgraph_args.split()], name="koopgraph-nocache")
+    if args.before_koopgraph:
+        shutil.copytree(kg, work / "koopgraph-store-before")
+        before = b.koopgraph_server(work / "koopgraph-store-before", b.free_port(), work, ["--no-cache"],
+                                    name="koopgraph-before")
+        before.cmd[0] = str(args.before_koopgraph)
+        servers[KOOP_BEFORE] = before
     servers[OXI] = b.oxigraph_server(work / "oxigraph-store", b.free_port(), work)
     if label not in args.skip_rdflib.split(","):
         servers[RDFLIB] = b.rdflib_server(export, b.free_port(), work)
@@ -179,6 +188,9 @@ def setup(label: str, args, work: Path, no_cache: bool) -> tuple[dict[str, b.Ser
     if health.get("triples") != info["quads"]:
         raise SystemExit(f"koopgraph serve holds {health.get('triples')} quads, the export {info['quads']}: "
                          "the project's files changed during set-up, run again")
+    if KOOP_BEFORE in servers:  # it may have rebuilt graphs from its own checkout's files: say so
+        info["koopgraph_before_quads"] = json.loads(b.request(servers[KOOP_BEFORE].base + "/healthz").body).get("triples")
+        b.log(f"[{label}] {KOOP_BEFORE} holds {info['koopgraph_before_quads']} quads, the export {info['quads']}")
     return servers, info
 
 
@@ -190,7 +202,7 @@ def targets_for(servers: dict[str, b.Server], kind: str, query: str) -> list[Tar
         question = kq.load_queries()[name]
         text = peer_text(question.sparql, question.bind(params)).encode()
         path = f"/queries/{name}" + (f"?{urlencode(params)}" if params else "")
-        for s in (KOOP, KOOP_NC):
+        for s in (KOOP, KOOP_NC, KOOP_BEFORE):
             if s in servers:
                 out.append(Target(s, servers[s].base + path, "GET", None))
         # the same text through /sparql, uncached where that is possible: /queries vs /sparql
@@ -200,6 +212,12 @@ def targets_for(servers: dict[str, b.Server], kind: str, query: str) -> list[Tar
         text = ADHOC[query][1].encode()
         s = KOOP_NC if KOOP_NC in servers else KOOP
         out.append(Target(s, servers[s].base + "/sparql", "POST", text))
+        if s != KOOP:
+            # and cached: the same text as GET on the server with the cache (the probe
+            # fills the cache, so wrk measures the cached-answer path)
+            out.append(Target(KOOP, servers[KOOP].base + "/sparql?" + urlencode({"query": text.decode()}), "GET", None))
+        if KOOP_BEFORE in servers:
+            out.append(Target(KOOP_BEFORE, servers[KOOP_BEFORE].base + "/sparql", "POST", text))
     for s in (OXI, RDFLIB):
         if s in servers:
             out.append(Target(s, servers[s].base + servers[s].sparql_path, "POST", text))
@@ -294,7 +312,7 @@ def summarise(result: dict, cap: float) -> None:
     result.pop("ratios", None)
     result.pop("lower_bounds", None)
     # per-round ratios, Koopgraph over each peer
-    for mine in (KOOP, KOOP_NC, KOOP_SPARQL):
+    for mine in (KOOP, KOOP_NC, KOOP_SPARQL, KOOP_BEFORE):
         me = result["servers"].get(mine)
         if not me or not me.get("runs"):
             continue
@@ -379,7 +397,7 @@ def print_query(label: str, res: dict) -> None:
 
 def table(results: dict) -> str:
     lines = []
-    servers = [KOOP, KOOP_NC, KOOP_SPARQL, OXI, RDFLIB]
+    servers = [KOOP, KOOP_NC, KOOP_SPARQL, KOOP_BEFORE, OXI, RDFLIB]
     present = [s for s in servers if any(s in q["servers"] for r in results["sizes"].values() for q in r["queries"])]
     head = "| size | query | " + " | ".join(f"{s} req/s (p50/p99 ms)" for s in present)
     head += " | K/oxigraph | K uncached/oxigraph | K/rdflib | rows |"
@@ -411,6 +429,8 @@ def table(results: dict) -> str:
             rows = {e.get("rows") for e in q["servers"].values() if e.get("rows") is not None}
             name = q["query"] if q["kind"] == "adhoc" else f"/queries/{q['query']}"
             knc = ratios.get(f"{KOOP_NC}/{OXI}") if q["kind"] == "named" else None
+            if q["kind"] == "adhoc" and KOOP in q["servers"] and first == KOOP_NC:
+                ko, knc = ratios.get(f"{KOOP}/{OXI}"), ratios.get(f"{KOOP_NC}/{OXI}")  # cached, uncached
             lines.append(f"| {label} | {name} | " + " | ".join(cells) + f" | {fmt_ratio(ko)} | {fmt_ratio(knc)} | {kr_text} | "
                          + "/".join(str(x) for x in sorted(rows)) + " |")
     return "\n".join(lines)
@@ -468,6 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-warmup", dest="warmup", action="store_false")
     ap.add_argument("--skip-rdflib", default="", help="sizes without rdflib-endpoint, e.g. 5m")
     ap.add_argument("--koopgraph-args", default="", help="extra options for koopgraph serve, e.g. '--threads 8'")
+    ap.add_argument("--before-koopgraph", type=Path, default=None,
+                    help="the koopgraph command of another checkout (its venv's bin/koopgraph): served --no-cache "
+                         "beside the others, for before/after comparisons in one run")
     ap.add_argument("--only", default="", help="regular expression: measure only matching queries")
     ap.add_argument("--data-dir", type=Path, default=Path("/tmp"))
     ap.add_argument("--seed", type=int, default=1)

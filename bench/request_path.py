@@ -11,10 +11,21 @@
    them now: the "literal" columns).
 2. Python per request (seed store): the point lookup through Koopgraph's Flask app
    (Flask's test client, no sockets) against the bare pyoxigraph call, and a cProfile
-   of the app grouped by package.
+   of the app grouped by package. Since issue 15 also, step by step: the app with
+   queries answered in threads of this process (QUERY_PROCESSES false) and through the
+   worker pool (the default: engine/workers.py), a cached answer through the WSGI
+   middleware alone (web/cached.py, before Flask) and through Flask's test client, and
+   the worker hand-off alone: QueryPool.ask against workers.evaluate on an in-memory
+   replica in this process, a bare pipe round trip of the same messages to a
+   forkserver process, and pickling them.
 3. HTTP floor (seed store, wrk -c4, servers alternating): the point lookup on a bare WSGI
-   function on waitress and on a minimal Flask view on waitress (both with 4 threads
-   and the same pyoxigraph call), `koopgraph serve` and `oxigraph serve`.
+   function on waitress and on granian (4 threads, one process; the same pyoxigraph
+   call), a minimal Flask view on waitress, `koopgraph serve` uncached (`--no-cache`,
+   POST: Flask + worker process) and cached (GET /sparql?query=…: the middleware), and
+   `oxigraph serve`. For each server the CPU seconds per answer of its processes, split
+   into the serving process and the query workers (cmdline of the forkserver's
+   children), and how busy the serving process was (1.0 = one core all the time: the
+   GIL-bound limit of a single Python process).
 Raw figures go to --json (default bench/results/request_path.json).
 """
 
@@ -98,6 +109,14 @@ def engine(label: str, args, work: Path) -> list[dict]:
 
 
 def python_path(work: Path) -> dict:
+    undo = _quiet_stderr()
+    try:
+        return _python_path(work)
+    finally:
+        undo()
+
+
+def _python_path(work: Path) -> dict:
     from koopgraph.web.app import create_app
 
     store_dir = work / "python-seed"
@@ -145,6 +164,122 @@ def python_path(work: Path) -> dict:
     out["profile_share"] = {k: round(v / total, 3) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])}
     store.flush()
     del app, client, client_only, store, cached, hit_client
+    out.update(steps_after(work))
+    return out
+
+
+def _quiet_stderr():
+    """fd 2 to /dev/null (the request log writes a line per request); returns the undo."""
+    import os
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+
+    def undo():
+        os.dup2(saved, 2)
+        os.close(saved)
+    return undo
+
+
+def _echo(conn) -> None:
+    """A forkserver child that answers every message with the reply it was given."""
+    reply = conn.recv()
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        conn.send(reply)
+
+
+def steps_after(work: Path) -> dict:
+    """The request path of issue 15, step by step (in this process, no sockets)."""
+    try:
+        from koopgraph.engine import workers
+        from koopgraph.web import cached as cached_mod  # noqa: F401 - only present since issue 15
+    except ImportError:
+        return {}
+    import io
+    import multiprocessing
+    import pickle
+    from koopgraph.engine.embedded import EmbeddedEngine
+    from koopgraph.web.app import create_app
+    from werkzeug.test import EnvironBuilder
+
+    store_dir, pool_dir = work / "python-seed-threads", work / "python-seed-workers"  # one store per app (RocksDB's lock)
+    b.koopgraph_store(store_dir, None)
+    b.koopgraph_store(pool_dir, None)
+    headers = {"Content-Type": "application/sparql-query", "Accept": b.JSON_RESULTS}
+    n = 2000
+    out: dict = {}
+    undo = _quiet_stderr()
+    try:
+        # uncached, answered in threads of this process (on the disk store) vs by the worker pool
+        threads_app = create_app({"STORE": str(store_dir), "CACHE": False, "QUERY_PROCESSES": False})
+        tc = threads_app.test_client()
+        out["app_threads_us"] = median_ms(lambda: tc.post("/sparql", data=POINT, headers=headers), n) * 1000
+        threads_app.extensions["koopgraph.store"].flush()
+        del threads_app, tc
+        pool_app = create_app({"STORE": str(pool_dir), "CACHE": False})
+        pc = pool_app.test_client()
+        assert pc.post("/sparql", data=POINT, headers=headers).status_code == 200
+        out["app_workers_us"] = median_ms(lambda: pc.post("/sparql", data=POINT, headers=headers), n) * 1000
+        # the hand-off alone: the pool against the same evaluation in this process
+        pool = pool_app.extensions["koopgraph.queries"]
+        primary = pool_app.extensions["koopgraph.store"]
+        ask = workers.Ask(POINT, None, pool_app.config["MAX_RESULT_ROWS"], accept=b.JSON_RESULTS,
+                          format_names=(), base_iri=BASE)
+        replica = EmbeddedEngine(ox.Store())
+        replica.native.bulk_extend(primary.native.quads_for_pattern(None, None, None, None))
+        out["evaluate_in_process_us"] = median_ms(lambda: workers.evaluate(replica, ask), n) * 1000
+        out["pool_ask_us"] = median_ms(lambda: pool.ask(primary, ask), n) * 1000
+        answer = workers.evaluate(replica, ask)
+        message, reply = ("ask", ask), ("ok", answer)
+        out["answer_bytes"] = len(answer.body)
+        out["pickle_us"] = median_ms(lambda: pickle.loads(pickle.dumps(message)) and pickle.loads(pickle.dumps(reply)),
+                                     n) * 1000
+        ctx = multiprocessing.get_context("forkserver")
+        mine, theirs = ctx.Pipe(duplex=True)
+        echo = ctx.Process(target=_echo, args=(theirs,), daemon=True)
+        echo.start()
+        mine.send(reply)
+
+        def round_trip():
+            mine.send(message)
+            mine.recv()
+        out["pipe_round_trip_us"] = median_ms(round_trip, n) * 1000
+        mine.close()
+        echo.kill()
+        echo.join()
+        pool_app.extensions["koopgraph.store"].flush()
+        pool.close()
+        del pool_app, pc, pool, primary, replica
+        # cached: the middleware alone (a prepared environ) and through Flask's test client
+        cache_app = create_app({"STORE": ":memory:"})
+        cc = cache_app.test_client()
+        url = "/sparql?" + urlencode({"query": POINT})
+        assert cc.get(url, headers={"Accept": b.JSON_RESULTS}).status_code == 200
+        assert cc.get(url, headers={"Accept": b.JSON_RESULTS}).status_code == 200
+        environ = EnvironBuilder(path="/sparql", query_string=urlencode({"query": POINT}),
+                                 headers={"Accept": b.JSON_RESULTS}).get_environ()
+        statuses = []
+
+        def start_response(status, headers_, exc_info=None):
+            statuses.append(status)
+
+        def middleware():
+            e = dict(environ)
+            e["wsgi.input"] = io.BytesIO()
+            b"".join(cache_app.wsgi_app(e, start_response))
+        middleware()
+        assert statuses[-1].startswith("200"), statuses[-1:]
+        out["cached_middleware_us"] = median_ms(middleware, n) * 1000
+        out["cached_test_client_us"] = median_ms(lambda: cc.get(url, headers={"Accept": b.JSON_RESULTS}), n) * 1000
+        cache_app.extensions["koopgraph.queries"].close()
+        del cache_app, cc
+    finally:
+        undo()
     return out
 
 
@@ -173,6 +308,47 @@ else:
 serve(app, host="127.0.0.1", port=int(sys.argv[2]), threads=4, _quiet=True)
 '''
 
+# The bare WSGI function on granian, as `koopgraph serve` runs granian (one worker process,
+# 4 blocking threads here); the store path comes from the environment (granian imports the module).
+GRANIAN_APP = r'''
+import os, pyoxigraph as ox
+store = ox.Store.read_only(os.environ["FLOOR_STORE"])
+BASE = "https://w3id.org/koopgraph/"
+def app(environ, start_response):
+    n = int(environ.get("CONTENT_LENGTH") or 0)
+    if environ["REQUEST_METHOD"] == "POST":
+        body = store.query(environ["wsgi.input"].read(n).decode(), use_default_graph_as_union=True,
+                           base_iri=BASE).serialize(format=ox.QueryResultsFormat.JSON)
+    else:
+        body = b"ok"
+    start_response("200 OK", [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(body)))])
+    return [body]
+if __name__ == "__main__":
+    import sys
+    from granian import Granian
+    from granian.constants import Interfaces
+    Granian("granian_floor:app", address="127.0.0.1", port=int(sys.argv[1]), interface=Interfaces.WSGI, workers=1,
+            blocking_threads=4, log_enabled=False).serve()
+'''
+
+
+def cpu_split(srv: b.Server) -> dict[str, float]:
+    """CPU seconds so far of the server's processes: the query workers (children of
+    multiprocessing's forkserver) apart from the rest, and the busiest single process."""
+    workers, serving, single = 0.0, 0.0, {}
+    for pid in srv.pids():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        sec = b.cpu_seconds([pid])
+        single[pid] = sec
+        if b"forkserver" in cmdline:
+            workers += sec
+        else:
+            serving += sec
+    return {"serving": serving, "workers": workers, "single": single}
+
 
 def http_floor(args, work: Path) -> dict:
     store_dir = work / "floor-seed"
@@ -190,29 +366,62 @@ def http_floor(args, work: Path) -> dict:
         "koopgraph serve": None,
         "oxigraph serve": None,
     }
+    granian_ok = True
+    try:
+        import granian  # noqa: F401
+    except ImportError:
+        granian_ok = False
+    after = "--server" in b.koopgraph_serve_options()  # issue 15: granian, worker processes, cached-answer middleware
+    if granian_ok:
+        (work / "granian_floor.py").write_text(GRANIAN_APP)
+        servers["granian + bare WSGI"] = b.Server(
+            "granian-wsgi", [sys.executable, str(work / "granian_floor.py"), "0"], 0, "/sparql", "/sparql",
+            work / "granian.log", env={"FLOOR_STORE": str(store_dir), "PYTHONPATH": str(work)})
+    if after:
+        servers["koopgraph serve, cached (GET)"] = None
+    get_url = {}
     for name, srv in list(servers.items()):
         port = b.free_port()
         if srv is not None:
             srv.port = port
-            srv.cmd[3] = str(port)
+            srv.cmd[-1 if name.startswith("granian") else 3] = str(port)
         elif name == "koopgraph serve":
             copy = work / "floor-seed-kg"
             shutil.copytree(store_dir, copy)
-            servers[name] = b.koopgraph_server(copy, port, work, name="koopgraph-floor")
+            servers[name] = b.koopgraph_server(copy, port, work, ["--no-cache"] if after else [], name="koopgraph-floor")
+        elif name.startswith("koopgraph serve, cached"):
+            copy = work / "floor-seed-kg-cached"
+            shutil.copytree(store_dir, copy)
+            servers[name] = b.koopgraph_server(copy, port, work, name="koopgraph-floor-cached")
+            get_url[name] = "/sparql?" + urlencode({"query": POINT})
         else:
             servers[name] = b.oxigraph_server(work / "floor-ox", port, work)
+    if after:
+        servers["koopgraph serve --no-cache"] = servers.pop("koopgraph serve")
     body = work / "point.rq"
     body.write_text(POINT)
     runs: dict[str, list[dict]] = {k: [] for k in servers}
     try:
         for srv in servers.values():
             srv.start()
+        for name, path in get_url.items():  # the first GET fills the cache
+            assert b.request(servers[name].base + path, headers={"Accept": b.JSON_RESULTS}).status == 200
         names = list(servers)
         for rnd in range(-1, args.rounds):
             for name in names[rnd % len(names):] + names[:rnd % len(names)]:
                 srv = servers[name]
-                path = srv.sparql_path
-                r = b.wrk(srv.base + path, method="POST", body_file=body, duration=args.duration if rnd >= 0 else 1)
+                before, t0 = cpu_split(srv), time.perf_counter()
+                if name in get_url:
+                    r = b.wrk(srv.base + get_url[name], duration=args.duration if rnd >= 0 else 1)
+                else:
+                    r = b.wrk(srv.base + srv.sparql_path, method="POST", body_file=body,
+                              duration=args.duration if rnd >= 0 else 1)
+                wall, now = time.perf_counter() - t0, cpu_split(srv)
+                answers = max(1, r["requests"] - r["status_errors"])
+                r["cpu_us_serving"] = (now["serving"] - before["serving"]) / answers * 1e6
+                r["cpu_us_workers"] = (now["workers"] - before["workers"]) / answers * 1e6
+                r["busiest_process_busy"] = max(now["single"][p] - before["single"].get(p, 0.0)
+                                                for p in now["single"]) / wall
                 b.wait_idle(srv, cap=10)
                 if rnd >= 0:
                     runs[name].append(r)
@@ -222,7 +431,10 @@ def http_floor(args, work: Path) -> dict:
     out = {}
     for name, rs in runs.items():
         out[name] = {"rps": statistics.median(r["rps"] for r in rs), "p50_ms": statistics.median(r["p50_us"] for r in rs) / 1000,
-                     "p99_ms": statistics.median(r["p99_us"] for r in rs) / 1000, "errors": sum(r["errors"] for r in rs)}
+                     "p99_ms": statistics.median(r["p99_us"] for r in rs) / 1000, "errors": sum(r["errors"] for r in rs),
+                     "cpu_us_serving": statistics.median(r["cpu_us_serving"] for r in rs),
+                     "cpu_us_workers": statistics.median(r["cpu_us_workers"] for r in rs),
+                     "busiest_process_busy": statistics.median(r["busiest_process_busy"] for r in rs)}
         if name != "oxigraph serve":
             out[name]["ratio_to_oxigraph"] = statistics.median(
                 r["rps"] / o["rps"] for r, o in zip(rs, runs["oxigraph serve"]))
@@ -250,14 +462,29 @@ def report(res: dict) -> str:
                   f"{p.get('app_cache_hit_us', 0):.0f} µs as a cache hit, "
                   f"pyoxigraph alone {p['pyoxigraph_us']:.0f} µs, Flask test client on a 404 {p['test_client_404_us']:.0f} µs; "
                   "cProfile shares: " + ", ".join(f"{k} {v:.0%}" for k, v in p["profile_share"].items())]
+        steps = [("app_threads_us", "Flask app, uncached, evaluated in a thread of this process (QUERY_PROCESSES false)"),
+                 ("app_workers_us", "Flask app, uncached, through the worker pool (the default)"),
+                 ("evaluate_in_process_us", "workers.evaluate on an in-memory replica, in this process"),
+                 ("pool_ask_us", "QueryPool.ask: the same through a worker process"),
+                 ("pipe_round_trip_us", "bare pipe round trip of the same ask and answer to a forkserver process"),
+                 ("pickle_us", "pickling + unpickling the ask and the answer"),
+                 ("cached_middleware_us", "cached answer: the WSGI middleware alone (web/cached.py)"),
+                 ("cached_test_client_us", "cached answer: GET through Flask's test client (middleware + test client)")]
+        if any(k in p for k, _ in steps):
+            lines += ["", "Point lookup, step by step in-process (median µs per request; seed store)", "",
+                      "| step | µs |", "|---|---:|"]
+            lines += [f"| {label} | {p[k]:,.0f} |" for k, label in steps if k in p]
     f = res.get("floor")
     if f:
-        lines += ["", "HTTP, point lookup at seed size, wrk -c4 (median of rounds)", "",
-                  "| server | req/s | p50 ms | p99 ms | ratio to oxigraph |", "|---|---:|---:|---:|---:|"]
+        lines += ["", "HTTP, point lookup at seed size, wrk -c4 (median of rounds); CPU µs per answer of the serving "
+                  "process(es) and of the query workers; busiest process: share of one core", "",
+                  "| server | req/s | p50 ms | p99 ms | ratio to oxigraph | CPU µs serving | CPU µs workers | busiest process |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for name, e in f.items():
             ratio = e.get("ratio_to_oxigraph")
             lines.append(f"| {name} | {e['rps']:,.0f} | {e['p50_ms']:.2f} | {e['p99_ms']:.2f} | "
-                         f"{'1' if ratio is None else f'{ratio:.2f}×'} |")
+                         f"{'1' if ratio is None else f'{ratio:.2f}×'} | {e.get('cpu_us_serving', 0):,.0f} | "
+                         f"{e.get('cpu_us_workers', 0):,.0f} | {e.get('busiest_process_busy', 0):.2f} |")
     return "\n".join(lines)
 
 
