@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from werkzeug.wrappers import Request
 
+from koopgraph.errors import KoopgraphError
 from koopgraph.web import cache, cors, downloads, headers, questions as question_views, request_log, sparql
 from koopgraph.web.context import CACHE_KEY, QUESTIONS_KEY, STORE_KEY, wants_html
 
@@ -50,8 +51,13 @@ class CachedAnswers:
             key, digest = self._key(request, path)
         except Exception:  # noqa: BLE001 - anything unusual is Flask's to answer
             return self.following(environ, start_response)
-        version = self.store.version()
-        found = None if key is None else self.answers.get(version, key)
+        if key is None:
+            return self.following(environ, start_response)
+        try:
+            version = self.store.version()
+        except KoopgraphError:  # an engine that is down: Flask answers 502 in the one place errors are rendered
+            return self.following(environ, start_response)
+        found = self.answers.get(version, key)
         if found is None:
             return self.following(environ, start_response)
         tag = cache.etag(version, key)
