@@ -70,7 +70,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 SELECT DISTINCT ?eintrag ?abschnitt ?zitat WHERE {
   ?eintrag koop:region ?ort ; koop:zitat ?zitat ; prov:wasDerivedFrom/dcterms:title ?abschnitt .
-  ?ort koop:liegtIn* <https://w3id.org/koopgraph/id/region/01062> .
+  ?ort koop:imKreis <https://w3id.org/koopgraph/id/region/01062> .
 }
 ORDER BY ?abschnitt ?eintrag
 """),
