@@ -100,7 +100,7 @@ def pytest_configure(config) -> None:
 
 def pytest_collection_modifyitems(items) -> None:
     """A test marked xfail_on(backend, reason) is an expected failure
-    exactly in its parametrization for that backend (remotekg.VIRTUOSO_QUERY_BUG)."""
+    exactly in its parametrization for that backend."""
     for item in items:
         marker = item.get_closest_marker("xfail_on")
         callspec = getattr(item, "callspec", None)

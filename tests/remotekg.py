@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -47,16 +48,6 @@ class Engine:
         """The same, as command-line options of koopgraph."""
         return ["--backend", "sparql", "--query-url", self.query_url, "--update-url", self.update_url,
                 *(["--auth", self.auth] if self.auth and auth else [])]
-
-
-# Answers Virtuoso 7.2 gets wrong (README, "Tested engines"). A test marked
-# with it is xfail(strict=True) where it runs on Virtuoso, and an ordinary
-# test everywhere else (conftest.py).
-VIRTUOSO_QUERY_BUG = pytest.mark.xfail_on(
-    "virtuoso",
-    "Virtuoso 7.2 answers the formal-cooperation questions wrongly: a UNION followed by the path "
-    "koop:liegtIn* finds nothing, and of several OPTIONAL sub-selects grouped by ?region the later ones "
-    "lose their join on ?region")
 
 
 def engine(request: pytest.FixtureRequest, backend: str) -> Engine:
@@ -257,3 +248,58 @@ def fresh(where: "Engine | str") -> RemoteEngine:
         remote.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in others))
     build.build(remote, content.root(), only_changed=True)
     return remote
+
+
+# ---------------------------------------------------------------- a connection cut in the middle
+
+@contextmanager
+def cutting_proxy(target: str, request_bytes: int | None = None, response_bytes: int | None = None) -> Iterator[str]:
+    """A loopback TCP proxy in front of target (a base URL such as
+    http://127.0.0.1:8890) that closes both sides of every connection once
+    request_bytes have gone to the engine, or response_bytes have come back
+    (None: no limit that way); yields the proxy's base URL."""
+    host, port = target.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def pump(source: socket.socket, sink: socket.socket, budget: int | None) -> None:
+        try:
+            while True:
+                chunk = source.recv(65536 if budget is None else min(65536, budget))
+                if not chunk:
+                    break
+                sink.sendall(chunk)
+                if budget is not None:
+                    budget -= len(chunk)
+                    if budget <= 0:
+                        break
+        except OSError:
+            pass
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            engine_side = socket.create_connection((host, int(port)))
+            threading.Thread(target=pump, args=(client, engine_side, request_bytes), daemon=True).start()
+            threading.Thread(target=pump, args=(engine_side, client, response_bytes), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(5)

@@ -24,6 +24,10 @@ SUBMISSION_PREFIX = GRAPH + "einreichung/"  # one graph per submission
 IMPORT_PREFIX = GRAPH + "import/"  # one graph per import (CSV or RDF)
 AGENT_PREFIX = ID + "zugang/"  # who wrote: one agent per token name
 
+# Derived from all other graphs by the write gate on every write (domain/derived.py):
+# koop:imKreis, koop:imLand, koop:faelltUnter. No interface may write it.
+DERIVED_GRAPH = GRAPH + "abgeleitet"
+
 # Bookkeeping on a remote engine, hidden from queries and listings.
 VERSION_GRAPH = GRAPH + "stand"
 

@@ -34,7 +34,6 @@ def test_the_statistics_file_covers_the_fifteen_regions_of_the_minutes():
     assert sorted(REGIONS) == sorted(KOOPERATION)
 
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_kooperation_und_bevoelkerung_gives_the_verdict_with_the_latest_population_and_area(kg, catalogue):
     rows = ask(kg, catalogue, "kooperation-und-bevoelkerung")
     assert [r["ags"] for r in rows] == sorted(REGIONS)
@@ -44,7 +43,6 @@ def test_kooperation_und_bevoelkerung_gives_the_verdict_with_the_latest_populati
               row["area_km2_20181231"], "2018-12-31") for ags, row in REGIONS.items()}
 
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_betroffene_counts_municipalities_and_inhabitants_where_formal_cooperation_is_lacking(kg, catalogue):
     rows = ask(kg, catalogue, "kreise-ohne-formale-kooperation-betroffene")
     lacking = sorted(ags for ags, (_, formal, _) in KOOPERATION.items() if formal != "ja")

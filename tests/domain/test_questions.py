@@ -90,7 +90,6 @@ KOOPERATION = {
 }
 
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_kooperation_nach_region_answers_for_all_fifteen_regions(kg, catalogue):
     rows = ask(kg, catalogue, "kooperation-nach-region")
     got = {r["ags"]: (r["vereinbarung"], r["formaleKooperation"], split(r["formen"])) for r in rows}
@@ -99,7 +98,6 @@ def test_kooperation_nach_region_answers_for_all_fifteen_regions(kg, catalogue):
     assert all(r["region"] == f"https://w3id.org/koopgraph/id/region/{r['ags']}" for r in rows)
 
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_kooperation_nach_region_returns_the_editorial_note_where_the_minutes_are_ambiguous(kg, catalogue):
     rows = {r["ags"]: r for r in ask(kg, catalogue, "kooperation-nach-region")}
     assert "Vertreterin des Frauenhauses" in rows["01057"]["hinweis"]
@@ -107,7 +105,6 @@ def test_kooperation_nach_region_returns_the_editorial_note_where_the_minutes_ar
     assert "hinweis" not in rows["01061"]
 
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_kreise_ohne_formale_kooperation_lists_what_exists_instead(kg, catalogue):
     rows = ask(kg, catalogue, "kreise-ohne-formale-kooperation")
     got = {r["ags"]: r["stand"] for r in rows}

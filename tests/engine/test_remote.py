@@ -256,7 +256,6 @@ def _gaps(url: str) -> tuple[set[str], str]:
         return {r["region"]["value"] for r in rows}, response.headers["ETag"]
 
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_a_write_through_one_instance_is_visible_through_another_at_once(engine, tmp_path):
     remotekg.fresh(engine)
     with served(engine, tmp_path) as a, served(engine, tmp_path) as b:

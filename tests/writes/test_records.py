@@ -123,7 +123,6 @@ def test_without_configured_tokens_the_server_is_read_only(tmp_path):
 
 # ---------------------------------------------------------------- inserting
 
-@remotekg.VIRTUOSO_QUERY_BUG
 def test_a_valid_record_is_stored_and_answers_change_at_once(web):
     response = web.post("/records", data=VALID, headers=auth())
     assert response.status_code == 201

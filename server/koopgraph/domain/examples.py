@@ -1,7 +1,7 @@
 """Example queries offered in the SPARQL editor on the start page.
 
 Each one is runnable as it stands and shows one idea of the model: the
-roll-up to the Kreis with koop:liegtIn*, vocabulary labels, provenance.
+roll-up to the Kreis with the derived koop:imKreis, vocabulary labels, provenance.
 tests/test_pages.py runs every example against the real graph.
 """
 
@@ -34,7 +34,7 @@ SELECT DISTINCT ?kreis ?name ?kooperation ?form ?status WHERE {
   ?kreis a ?typ ; rdfs:label ?name .
   ?k a koop:Kooperation ; rdfs:label ?kooperation ; koop:region ?ort ;
      koop:kooperationsform/skos:prefLabel ?form ; koop:status/skos:prefLabel ?status .
-  ?ort koop:liegtIn* ?kreis .
+  ?ort koop:imKreis ?kreis .
   FILTER (LANG(?form) = "de" && LANG(?status) = "de")
 }
 ORDER BY ?name ?kooperation
@@ -50,14 +50,14 @@ SELECT DISTINCT ?frauenhaus ?name ?ort WHERE {
 ORDER BY ?name
 """),
     Example(
-        "massnahmen-je-kreis", "Maßnahmen je Kreis (Orte rollen über koop:liegtIn* auf)",
-        "Measures per district (places roll up via koop:liegtIn*)",
+        "massnahmen-je-kreis", "Maßnahmen je Kreis (Orte rollen über koop:imKreis auf)",
+        "Measures per district (places roll up via koop:imKreis)",
         _PREFIXES + """
 SELECT ?kreis ?name (COUNT(DISTINCT ?massnahme) AS ?massnahmen) WHERE {
   VALUES ?typ { koop:Kreis koop:KreisfreieStadt }
   ?kreis a ?typ ; rdfs:label ?name .
   ?massnahme a koop:Massnahme ; koop:region ?ort .
-  ?ort koop:liegtIn* ?kreis .
+  ?ort koop:imKreis ?kreis .
 }
 GROUP BY ?kreis ?name
 ORDER BY DESC(?massnahmen) ?name
@@ -70,7 +70,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 SELECT DISTINCT ?eintrag ?abschnitt ?zitat WHERE {
   ?eintrag koop:region ?ort ; koop:zitat ?zitat ; prov:wasDerivedFrom/dcterms:title ?abschnitt .
-  ?ort koop:liegtIn* <https://w3id.org/koopgraph/id/region/01062> .
+  ?ort koop:imKreis <https://w3id.org/koopgraph/id/region/01062> .
 }
 ORDER BY ?abschnitt ?eintrag
 """),

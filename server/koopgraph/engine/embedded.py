@@ -81,6 +81,10 @@ class EmbeddedEngine:
         except (OSError, ValueError):
             return {}
 
+    def atomic_limit(self) -> None:
+        """One pyoxigraph update is one transaction, whatever its size."""
+        return None
+
     # ------------------------------------------------------------ writing
 
     def _changed(self, message: tuple | None = None) -> None:

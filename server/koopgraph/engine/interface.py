@@ -96,6 +96,9 @@ class Engine(Protocol):
     def fingerprints(self) -> dict[str, str]:
         """graph IRI -> digest of the files it was last built from."""
 
+    def atomic_limit(self) -> int | None:
+        """The most statements apply() writes all or nothing (None: any number)."""
+
     # ---- writing (writes/gate.py only, under the write lock)
 
     def apply(self, delta: Delta) -> None:

@@ -8,9 +8,13 @@ from typing import Any
 
 from koopgraph.engine import binding, sparqltext
 from koopgraph.engine.interface import Engine, InvalidIriError, QueryNotSupportedError, QuerySyntaxError
-from koopgraph.engine.rdf import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Result,
-                                  Variable)
-from koopgraph.namespaces import ONTOLOGY_GRAPH, RDF_TYPE, RDFS_LABEL, VERSION_GRAPH
+from koopgraph.engine.rdf import (BlankNode, DefaultGraph, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat,
+                                  Result, Variable)
+from koopgraph.namespaces import (DERIVED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE, RDFS_LABEL, SUBMISSIONS_GRAPH,
+                                  VERSION_GRAPH)
+
+# Koopgraph's own graphs: in strict mode not part of the dataset a query sees unless it names them.
+BOOKKEEPING = frozenset({SUBMISSIONS_GRAPH, DERIVED_GRAPH, VERSION_GRAPH})
 
 
 def _graphs(iris: Iterable[str]) -> list[NamedNode]:
@@ -24,7 +28,8 @@ def _graphs(iris: Iterable[str]) -> list[NamedNode]:
 
 
 def _dataset(
-    sparql: str, strict: bool, default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None
+    sparql: str, strict: bool, default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None,
+    store: Engine | None = None,
 ) -> dict[str, Any]:
     """The engine's dataset arguments for one query.
 
@@ -36,8 +41,16 @@ def _dataset(
     """
     if default_graphs is not None or named_graphs is not None:
         return {"default_graph": _graphs(default_graphs or ()), "named_graphs": _graphs(named_graphs or ())}
-    if strict or sparqltext.read(sparql, max_tokens=None).has("FROM"):
+    reading = sparqltext.read(sparql, max_tokens=None)
+    if reading.has("FROM"):
         return {}
+    if strict:
+        if store is None:
+            return {}
+        # The store's default graph, and every named graph but the bookkeeping ones the text does not name.
+        hidden = BOOKKEEPING - reading.graphs
+        return {"default_graph": [DefaultGraph()],
+                "named_graphs": [g for g in store.named_graphs() if isinstance(g, NamedNode) and g.value not in hidden]}
     return {"use_default_graph_as_union": True}
 
 
@@ -66,7 +79,7 @@ def query(
             bindings = {}
         except binding.BindError:
             pass  # e.g. a blank node: the engine's own substitution
-    dataset = _dataset(sparql, strict, default_graphs, named_graphs)
+    dataset = _dataset(sparql, strict, default_graphs, named_graphs, store)
     try:
         return store.query(sparql, base_iri=base_iri, substitutions=bindings or None, **dataset)
     except SyntaxError as error:

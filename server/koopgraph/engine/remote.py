@@ -55,6 +55,10 @@ _FINGERPRINT = KOOP + "fingerabdruck"
 _EMPTY = VERSION_GRAPH + "/leer"  # a graph that never holds anything: the protocol cannot name an empty dataset
 CHUNK = 5000  # statements per update request when loading
 DATA_BLOCK = 1000  # statements per INSERT DATA / DELETE DATA operation within a request
+# Statements in one DELETE/INSERT operation. Virtuoso 7.2 applies one operation all or nothing but
+# not a request of several (an operation that fails leaves the earlier ones written), and refuses an
+# operation of about 1000 statements or more ("generated SQL text has exceeded 10000 lines").
+ATOMIC_STATEMENTS = 900
 
 # What a query may answer, by its form. Never one list for all: Virtuoso
 # answers a CONSTRUCT with a table of ?s ?p ?o when a results type comes
@@ -117,6 +121,35 @@ def unskolem(term):
     if isinstance(term, ox.NamedNode) and term.value.startswith(GENID):
         return ox.BlankNode(term.value[len(GENID):])
     return term
+
+
+def _template(quads: Iterable[ox.Quad]) -> str:
+    """Quads as a DELETE/INSERT template: one GRAPH block per graph."""
+    by_graph: dict[Any, list[str]] = {}
+    for quad in quads:
+        by_graph.setdefault(quad.graph_name, []).append(f"{skolem(quad.subject)} {quad.predicate} {skolem(quad.object)} .")
+    return "\n".join("\n".join(triples) if isinstance(graph, ox.DefaultGraph)
+                     else f"GRAPH {skolem(graph)} {{\n" + "\n".join(triples) + "\n}"
+                     for graph, triples in by_graph.items())
+
+
+def atomic_operations(inserts: list[ox.Quad], deletes: list[ox.Quad]) -> list[str]:
+    """A change as at most two template operations with an empty WHERE,
+    the inserts first. Virtuoso 7.2 applies one operation all or nothing,
+    and an operation that fails stops the request; only inserts can fail
+    there (a literal it cannot store), and they go first, so a refused write
+    leaves nothing. Not one DELETE/INSERT operation: in that form Virtuoso
+    keeps language-tagged literals with non-ASCII letters ("März"@de) it was
+    asked to delete. The order needs deletes and inserts to be disjoint;
+    a quad in both stays, as it would after deleting and inserting it."""
+    added = set(inserts)
+    deletes = [q for q in deletes if q not in added]
+    operations = []
+    if inserts:
+        operations.append(f"INSERT {{\n{_template(inserts)}\n}} WHERE {{}}")
+    if deletes:
+        operations.append(f"DELETE {{\n{_template(deletes)}\n}} WHERE {{}}")
+    return operations
 
 
 def _data_operations(operation: str, quads: Iterable[ox.Quad]) -> list[str]:
@@ -219,6 +252,7 @@ class RemoteEngine:
                                                                           status=0, allowed_methods=None))
         self._graphs: tuple[str, tuple[str, ...]] | None = None  # (version, named graphs)
         self._lock = threading.Lock()
+        self._product: str | None = None  # the engine's Server header, learnt from its answers
 
     def __bool__(self) -> bool:
         return True  # a store, empty or not: never let len() decide a truth test
@@ -233,8 +267,10 @@ class RemoteEngine:
         if accept:
             headers["Accept"] = accept
         try:
-            return self._http.request("POST", url, body=urlencode(fields).encode("utf-8"), headers=headers,
-                                      timeout=self.endpoints.timeout, preload_content=True)
+            response = self._http.request("POST", url, body=urlencode(fields).encode("utf-8"), headers=headers,
+                                          timeout=self.endpoints.timeout, preload_content=True)
+            self._product = response.headers.get("Server", "")
+            return response
         except urllib3.exceptions.HTTPError as error:
             raise BackendError(f"Der Triplestore {url} ist nicht erreichbar: {error}",
                                f"The triple store {url} cannot be reached: {error}", reachable=False) from error
@@ -411,10 +447,25 @@ class RemoteEngine:
         self._graphs = None
         self._checked(self._post(url, [("update", body)]), url, "Änderung / update")
 
+    def atomic_limit(self) -> int | None:
+        """ATOMIC_STATEMENTS on Virtuoso (it says so in its Server header),
+        else None: the engine applies one update request atomically."""
+        if self._product is None:
+            self._select("ASK {}")
+        return ATOMIC_STATEMENTS if "virtuoso" in (self._product or "").lower() else None
+
     def apply(self, delta: Delta) -> None:
-        """A whole change in one update request: deletes, inserts, graphs;
-        blank nodes travel as skolem IRIs."""
-        self._apply(delta.inserts, delta.deletes, delta.create, delta.drop)
+        """A whole change in one update request: the statements in the
+        operations of atomic_operations() where they fit (ATOMIC_STATEMENTS),
+        then graphs created and dropped; blank nodes travel as skolem IRIs."""
+        if len(delta.inserts) + len(delta.deletes) > ATOMIC_STATEMENTS:
+            self._apply(delta.inserts, delta.deletes, delta.create, delta.drop)
+            return
+        parts = atomic_operations(delta.inserts, delta.deletes)
+        parts += [f"CREATE SILENT GRAPH {skolem(g)}" for g in delta.create if isinstance(g, (ox.NamedNode, ox.BlankNode))]
+        parts += [f"DROP SILENT GRAPH {skolem(g)}" for g in delta.drop if isinstance(g, (ox.NamedNode, ox.BlankNode))]
+        if parts:
+            self.update(" ;\n".join(parts))
 
     def _apply(self, inserts: Iterable[ox.Quad] = (), deletes: Iterable[ox.Quad] = (),
                create: Iterable = (), drop: Iterable = ()) -> None:

@@ -85,6 +85,7 @@ class Reading:
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None (an update)
     services: tuple[str | None, ...]  # SERVICE targets as named (see _services), None for a variable
     prefixes: dict[str, str] = field(default_factory=dict)
+    graphs: frozenset[str] = frozenset()  # graphs the text names: GRAPH <iri>, FROM <iri>, FROM NAMED <iri>
 
     def has(self, word: str) -> bool:
         return word in self.words
@@ -207,6 +208,22 @@ def _services(tokens: list[Token], prefixes: dict[str, str]) -> tuple[str | None
     return tuple(found)
 
 
+def _named_graphs(tokens: list[Token], prefixes: dict[str, str]) -> frozenset[str]:
+    """The absolute IRIs after GRAPH, FROM and FROM NAMED (prefixed names
+    expanded when declared): the graphs a query asks for by name."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if token.word not in ("GRAPH", "FROM") or i + 1 >= len(tokens):
+            continue
+        target = tokens[i + 2] if tokens[i + 1].word == "NAMED" and i + 2 < len(tokens) else tokens[i + 1]
+        if target.kind == "iri":
+            found.add(target.text[1:-1])
+        elif target.kind == "pname" and target.text.partition(":")[0] in prefixes:
+            prefix, _, local = target.text.partition(":")
+            found.add(prefixes[prefix] + local)
+    return frozenset(found)
+
+
 def _form(tokens: list[Token]) -> str | None:
     """The query form: the first of SELECT/ASK/CONSTRUCT/DESCRIBE (a
     subquery's SELECT always comes after its query's own form)."""
@@ -233,7 +250,7 @@ def _read(text: str, max_tokens: int | None = None) -> Reading:
     tokens = _tokenize(text, max_tokens)
     prefixes, _ = _declarations(tokens)
     reading = Reading(text, tuple(tokens), _depth(tokens), frozenset(t.word for t in tokens if t.word), _form(tokens),
-                      _services(tokens, prefixes), prefixes)
+                      _services(tokens, prefixes), prefixes, _named_graphs(tokens, prefixes))
     with _READINGS_LOCK:
         _READINGS[text] = reading
         while len(_READINGS) > _READINGS_KEPT:

@@ -9,6 +9,11 @@ a graph no interface may change, checked with SHACL in the context of the
 whole graph, and written together with its log entry: in one transaction
 (commit), or for imports too large for one, with the log entry last
 (bulk), so an import cut short is detectably incomplete.
+
+Every path also keeps the derived graph (domain/derived.py: the Kreis and
+Land of every place, the broader concepts of every concept) a function of
+the data: commit() adds its change to the same transaction, the other
+paths apply it before they let go of the lock.
 """
 
 import hashlib
@@ -19,11 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from koopgraph import content
+from koopgraph.domain import derived
 from koopgraph.domain.validation import Change, Report, check_change
 from koopgraph.engine.interface import Delta, Engine
 from koopgraph.engine.rdf import NamedNode, Quad, Triple
 from koopgraph.errors import KoopgraphError
-from koopgraph.namespaces import FILE_GRAPHS, SUBMISSION_PREFIX, SUBMISSIONS_GRAPH
+from koopgraph.namespaces import DERIVED_GRAPH, FILE_GRAPHS, SUBMISSION_PREFIX, SUBMISSIONS_GRAPH
 from koopgraph.writes.submissions import Entry, Submission, entry_quads, new_id, now
 
 WRITE_LOCK = threading.RLock()
@@ -56,11 +62,12 @@ def _file_graphs(root: str | None) -> frozenset[str]:
 
 def protected(graph, resources_root: str | None = None) -> bool:
     """Graphs no write interface may change: those built from the files
-    (ontology, shapes, data folders) and the submissions log."""
+    (ontology, shapes, data folders), the submissions log and the derived
+    graph."""
     if not isinstance(graph, NamedNode):
         return False
     iri = graph.value
-    if iri == SUBMISSIONS_GRAPH:
+    if iri in (SUBMISSIONS_GRAPH, DERIVED_GRAPH):
         return True
     return any(iri == g or iri.startswith(g + "/") for g in _file_graphs(resources_root))
 
@@ -70,10 +77,10 @@ def refuse_protected(graphs: Iterable, resources_root: str | None) -> None:
     if hit:
         raise RecordError(
             403, "protected-graph",
-            f"Der Graph {hit[0]} wird aus den Quelldateien gebaut bzw. ist das Protokoll der Einreichungen; "
-            "er kann über Graph Store und SPARQL Update nicht geändert werden.",
-            f"The graph {hit[0]} is built from the source files or is the submissions log; "
-            "it cannot be changed through Graph Store or SPARQL Update.", iris=hit)
+            f"Der Graph {hit[0]} wird aus den Quelldateien gebaut, ist das Protokoll der Einreichungen oder "
+            "wird aus den Daten abgeleitet; er kann über Graph Store und SPARQL Update nicht geändert werden.",
+            f"The graph {hit[0]} is built from the source files, is the submissions log or is derived from "
+            "the data; it cannot be changed through Graph Store or SPARQL Update.", iris=hit)
 
 
 # ---------------------------------------------------------------- SHACL
@@ -119,11 +126,15 @@ def commit(store: Engine, plan: Callable[[NamedNode], Delta], entry: Entry | Cal
         refuse_protected(delta.graphs(), resources_root)
         if not delta:
             return None
-        _conforming(store, change_of(store, delta), shapes)
+        closure = derived.difference(store, delta) if derived.touches_inputs(store, delta) else Delta()
+        _conforming(store, change_of(store, Delta(delta.inserts + closure.inserts, delta.deletes + closure.deletes,
+                                                  delta.create, delta.drop)), shapes)
         entry = entry(delta) if callable(entry) else entry
         submission = Submission(sid, graph.value, entry.operation, entry.agent, now(), entry.records)
         log = entry_quads(submission, entry, delta.deletes, delta.inserts)
-        store.apply(Delta(delta.inserts + log, delta.deletes, delta.create, delta.drop))
+        whole = Delta(delta.inserts + closure.inserts + log, delta.deletes + closure.deletes, delta.create, delta.drop)
+        _refuse_too_large(store, whole)
+        store.apply(whole)
         return submission
 
 
@@ -160,6 +171,7 @@ def bulk(store: Engine, plan: Callable[[], Bulk | None], entry: Entry, *, shapes
             inserts = list(planned.inserts)
             written = len(inserts)
             store.write_quads(inserts + log, planned.deletes)
+        _rederive(store)
         return submission, written
 
 
@@ -175,6 +187,7 @@ def replace_file_graphs(store: Engine, graphs: list[tuple[str, list[Triple]]], g
             store.replace_graph(graph_iri, triples)
         for graph_iri in gone:
             store.drop_graph(graph_iri)
+        _rederive(store)
         if fingerprints != store.fingerprints():
             store.set_fingerprints(fingerprints)
 
@@ -184,3 +197,34 @@ def add_trusted(store: Engine, quads: list[Quad]) -> None:
     of the packaged sources): added as they are, no SHACL, no log."""
     with WRITE_LOCK:
         store.write_quads(quads, [])
+        _rederive(store)
+
+
+def rederive(store: Engine) -> int:
+    """The derived graph recomputed from the data (`koopgraph build` and
+    start-up, after an upgrade that brought it); returns how many quads changed."""
+    with WRITE_LOCK:
+        return _rederive(store)
+
+
+def _rederive(store: Engine) -> int:
+    closure = derived.difference(store)
+    if closure:
+        store.apply(closure)
+    return len(closure.inserts) + len(closure.deletes)
+
+
+def _refuse_too_large(store: Engine, delta: Delta) -> None:
+    """An engine that applies only a bounded change atomically (Virtuoso:
+    one update operation) gets no larger one: refused, never half-written."""
+    limit = store.atomic_limit()
+    size = len(delta.inserts) + len(delta.deletes)
+    if limit is not None and size > limit:
+        raise RecordError(
+            413, "write-not-atomic",
+            f"Die Änderung umfasst {size} Aussagen (mit Protokoll und abgeleiteten Aussagen); der Triplestore "
+            f"kann höchstens {limit} in einem Schritt ganz oder gar nicht schreiben. Bitte in kleineren Teilen "
+            "senden oder als Import (koopgraph import) laden.",
+            f"The change has {size} statements (with its log entry and derived statements); the triple store "
+            f"can write at most {limit} all or nothing in one step. Please send smaller parts or load it as an "
+            "import (koopgraph import).")
