@@ -133,18 +133,6 @@ class _Announcing(MPServer):
 
     after_spawn = None
 
-    def signal_handler_interrupt(self, *args, **kwargs):
-        """SIGTERM/SIGINT: granian's own handler sets an Event from inside the
-        signal handler, which deadlocks when the signal lands while the main
-        thread holds that Event's lock in its serve loop (seen: a server that
-        never ended). The flag is set here; the Event from a thread of its own."""
-        self.interrupt_signal = True
-        threading.Thread(target=self.main_loop_interrupt.set, daemon=True).start()
-
-    def signal_handler_reload(self, *args, **kwargs):
-        self.reload_signal = True
-        threading.Thread(target=self.main_loop_interrupt.set, daemon=True).start()
-
     def startup(self, spawn_target, target_loader):
         super().startup(spawn_target, target_loader)
         if self.after_spawn is not None:
