@@ -69,6 +69,10 @@ NAMED = [
     ("region-suchen", {"q": "berg"}),
     ("kooperation-und-bevoelkerung", {}),
     ("kreise-ohne-formale-kooperation-betroffene", {}),
+    # issue 17: the other questions rewritten over the derived graph (koop:imKreis)
+    ("massnahmen", {}),
+    ("zusatzleistungen", {}),
+    ("frauenhaeuser", {}),
 ]
 
 LACKING = """  VALUES ?typ { koop:Kreis koop:KreisfreieStadt }
