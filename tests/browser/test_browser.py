@@ -10,29 +10,15 @@ page, the map is drawn. Also writes the screenshots in docs/screenshots/.
 import csv
 import io
 import urllib.request
-from collections.abc import Iterator
 
-import pytest
 
-from chromium import TIMEOUT, console_errors, headless_chromium, needs_chromium, running_server, screenshot, wait
+from chromium import TIMEOUT, console_errors, needs_chromium, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
 pytestmark = needs_chromium
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_server("koopgraph-browser-test-server") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with headless_chromium() as driver:
-        yield driver
 
 
 def test_the_start_page_loads_its_script_without_errors_and_the_skip_link_comes_first(browser, base_url):

@@ -5,29 +5,16 @@ typing, Ctrl+Enter, and a query using koop: without PREFIX answers in the
 page. Where node is missing the build leaves the plain textarea, which the
 other browser tests drive."""
 
-from collections.abc import Iterator
 
 import pytest
 
-from chromium import REPO, console_errors, headless_chromium, needs_chromium, running_server, wait
+from chromium import REPO, console_errors, needs_chromium, wait
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 BUNDLE = REPO / "server" / "koopgraph" / "web" / "static" / "vendor" / "sparql-editor.js"
 pytestmark = [needs_chromium, pytest.mark.skipif(not BUNDLE.is_file(), reason="the editor was not built (no node)")]
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_server("koopgraph-editor-test-server") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with headless_chromium() as driver:
-        yield driver
 
 
 def editor(browser):

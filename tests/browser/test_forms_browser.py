@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chromium import console_errors, headless_chromium, needs_chromium, running_server, screenshot, wait
+from chromium import console_errors, needs_chromium, running_server, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -34,12 +34,6 @@ SLUG_MESSAGE = ("Die IRI einer Kooperation ist https://w3id.org/koopgraph/id/koo
 def base_url() -> Iterator[str]:
     with running_server("koopgraph-forms-browser-test-server", TOKENS=f"browsertest:{SECRET}") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with headless_chromium() as driver:
-        yield driver
 
 
 def messages(browser, dom_id: str) -> list[str]:

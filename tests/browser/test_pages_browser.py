@@ -9,12 +9,11 @@ axe-core comes from the npm registry (package.json; `npm ci`, which the
 package build and .ci/run do); without node_modules/axe-core that test skips.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from chromium import REPO, SCREENSHOTS, console_errors, headless_chromium, needs_chromium, running_server, wait
+from chromium import REPO, SCREENSHOTS, console_errors, needs_chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -36,18 +35,6 @@ PAGE_TYPES = [*SHOWN.values(), "/queries", "/queries/akteure", "/void", "/ontolo
               "/id/organisation/arge-luebeck", "/id/kooperation/luebeck-arbeitskreise",
               "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203&format=html",
               "/forms", "/login", "/gibt-es-nicht"]
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_server("koopgraph-pages-browser-test-server") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with headless_chromium() as driver:
-        yield driver
 
 
 def at_width(browser, width: int, height: int = 900) -> None:
