@@ -18,8 +18,9 @@ from koopgraph.web.app import check, create_app
     "--strict-dataset",
     is_flag=True,
     default=None,
-    help="Standardgraph = Default-Graph des Speichers statt Vereinigung / "
-    "plain SPARQL dataset: default graph is the store's default graph, not the union",
+    help="Standardgraph = Default-Graph des Speichers statt Vereinigung; Protokoll und abgeleiteter Graph nur, "
+    "wenn eine Abfrage sie nennt / plain SPARQL dataset: default graph is the store's default graph, not the "
+    "union; the log and the derived graph only when a query names them",
 )
 @click.option("--threads", type=int, default=None, help="Anfrage-Threads / request threads (default 32)")
 @click.option("--server", type=click.Choice(serving.SERVERS), default=None,
