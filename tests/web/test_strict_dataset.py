@@ -51,3 +51,19 @@ def test_drop_all_drops_the_data_keeps_the_log_and_the_log_records_the_drop(web)
     assert G1 not in _graphs(web)
     removed = _rows(web, f"SELECT ?r WHERE {{ GRAPH <{SUBMISSIONS_GRAPH}> {{ ?e <https://w3id.org/koopgraph/ontology#entfernteAussagen> ?r }} }}")
     assert any(f"<{G1}>" in r["r"]["value"] and '"o"' in r["r"]["value"] for r in removed)
+
+
+@pytest.mark.parametrize("naming", [
+    "BASE <{base}> SELECT ?e WHERE {{ GRAPH <{local}> {{ ?e {vorgang} \"sparql-update\" }} }}",
+    "PREFIX g: <{base}> SELECT ?e WHERE {{ GRAPH g:{local} {{ ?e {vorgang} \"sparql-update\" }} }}",
+    "BASE <{base}> PREFIX g: <> SELECT ?e WHERE {{ GRAPH g:{local} {{ ?e {vorgang} \"sparql-update\" }} }}",
+    "SELECT ?e WHERE {{ GRAPH # a comment between the keyword and the name\n <{base}{local}> {{ ?e {vorgang} \"sparql-update\" }} }}",
+], ids=["relative-iri-under-base", "prefixed-name", "prefix-relative-to-base", "comment-before-the-name"])
+def test_the_log_named_in_any_form_the_engine_reads_is_seen_like_its_full_iri(web, naming):
+    """The names a query gives are read as the engine reads them (SPARQL 1.1
+    Query 4.1.1: relative IRIs against BASE, prefixed names, comments as
+    whitespace): the log is seen exactly when the engine would name it."""
+    _update(web, f'INSERT DATA {{ GRAPH <{G1}> {{ <http://example.org/s> <http://example.org/p> "o" }} }}')
+    base, local = SUBMISSIONS_GRAPH.rsplit("/", 1)
+    query = naming.format(base=base + "/", local=local, vorgang="<https://w3id.org/koopgraph/ontology#vorgang>")
+    assert len(_rows(web, query)) == 1, query

@@ -27,6 +27,7 @@ Readings are kept by text (an LRU), so a repeated query is read once.
 
 import re
 import threading
+import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -208,20 +209,28 @@ def _services(tokens: list[Token], prefixes: dict[str, str]) -> tuple[str | None
     return tuple(found)
 
 
-def _named_graphs(tokens: list[Token], prefixes: dict[str, str]) -> frozenset[str]:
-    """The absolute IRIs after GRAPH, FROM and FROM NAMED (prefixed names
-    expanded when declared): the graphs a query asks for by name."""
+def _named_graphs(tokens: list[Token], prefixes: dict[str, str], base: str | None) -> frozenset[str]:
+    """The IRIs after GRAPH, FROM and FROM NAMED (prefixed names expanded when
+    declared, relative IRIs resolved against the query's BASE as RFC 3986
+    says): the graphs a query asks for by name."""
     found = set()
     for i, token in enumerate(tokens):
         if token.word not in ("GRAPH", "FROM") or i + 1 >= len(tokens):
             continue
         target = tokens[i + 2] if tokens[i + 1].word == "NAMED" and i + 2 < len(tokens) else tokens[i + 1]
         if target.kind == "iri":
-            found.add(target.text[1:-1])
+            found.add(_resolved(target.text[1:-1], base))
         elif target.kind == "pname" and target.text.partition(":")[0] in prefixes:
             prefix, _, local = target.text.partition(":")
-            found.add(prefixes[prefix] + local)
+            found.add(_resolved(prefixes[prefix] + local, base))
     return frozenset(found)
+
+
+def _resolved(iri: str, base: str | None) -> str:
+    """iri against base (RFC 3986, urllib's reading); absolute IRIs unchanged."""
+    if base is None or urllib.parse.urlsplit(iri).scheme:
+        return iri
+    return urllib.parse.urljoin(base, iri)
 
 
 def _form(tokens: list[Token]) -> str | None:
@@ -248,9 +257,9 @@ def _read(text: str, max_tokens: int | None = None) -> Reading:
         return found
     _refuse_escapes(text)
     tokens = _tokenize(text, max_tokens)
-    prefixes, _ = _declarations(tokens)
+    prefixes, base = _declarations(tokens)
     reading = Reading(text, tuple(tokens), _depth(tokens), frozenset(t.word for t in tokens if t.word), _form(tokens),
-                      _services(tokens, prefixes), prefixes, _named_graphs(tokens, prefixes))
+                      _services(tokens, prefixes), prefixes, _named_graphs(tokens, prefixes, base))
     with _READINGS_LOCK:
         _READINGS[text] = reading
         while len(_READINGS) > _READINGS_KEPT:
