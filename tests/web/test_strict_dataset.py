@@ -3,7 +3,6 @@ log, the derived graph) is not part of the dataset a query sees unless the
 query names it; DROP ALL drops the data, not the log, and the log records
 the drop (issue 17, SPARQL 1.1 Query 13.2 and Update 3.2.2)."""
 
-import pyoxigraph as ox
 import pytest
 
 from koopgraph.namespaces import DERIVED_GRAPH, SUBMISSIONS_GRAPH
