@@ -115,6 +115,52 @@ def test_a_burst_of_signals_still_stops_the_server(served) -> None:
     assert process.wait(timeout=TIMEOUT) == 0
 
 
+def _to_a_thread_other_than_the_main_one(pid: int, sent: int) -> None:
+    """Deliver sent to one thread of pid that is not its main thread (Linux
+    tgkill): the kernel may hand a signal sent to a process to any thread."""
+    import ctypes
+
+    threads = sorted(int(task.name) for task in Path(f"/proc/{pid}/task").iterdir() if int(task.name) != pid)
+    assert threads, "no thread besides the main one"
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(SYS_TGKILL, pid, threads[-1], sent) == 0, os.strerror(ctypes.get_errno())
+
+
+SYS_TGKILL = 234  # x86_64; the test skips elsewhere
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and os.uname().machine == "x86_64"),
+                    reason="tgkill by syscall number: Linux on x86_64 only")
+def test_sigterm_received_by_any_thread_of_the_serving_process_stops_the_server(served) -> None:
+    """The serving process parks its main thread until a stop signal's
+    handler wakes it; a SIGTERM that the kernel gives another thread stops
+    the server all the same, with status 0."""
+    process, url, store, env = served
+    _to_a_thread_other_than_the_main_one(process.pid, signal.SIGTERM)
+    assert process.wait(timeout=TIMEOUT) == 0
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and os.uname().machine == "x86_64"),
+                    reason="tgkill by syscall number: Linux on x86_64 only")
+def test_sigterm_received_by_any_thread_of_granians_worker_ends_the_worker(served) -> None:
+    """granian's worker (which holds the store) parks its main thread too:
+    the SIGTERM the serving process sends it when stopping may land on any
+    of its threads (Rust runtime, query pool), and it must end the worker.
+    Sent to the worker alone, the serving process sees it go and ends."""
+    process, url, store, env = served
+    worker = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
+    _to_a_thread_other_than_the_main_one(worker, signal.SIGTERM)
+    process.wait(timeout=TIMEOUT)
+    assert _ended(worker)
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie has ended
+    except OSError:
+        return True
+
+
 def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 

@@ -20,6 +20,7 @@ replicas answer exactly as the store would.
 docs/operations.md has the choice, the alternatives and the measurements.
 """
 
+import glob
 import logging
 import multiprocessing
 import os
@@ -36,6 +37,7 @@ import pyoxigraph as ox
 
 from koopgraph.engine import formats, limits, reading
 from koopgraph.engine.embedded import EmbeddedEngine
+from koopgraph.engine.parent import end_with_parent
 from koopgraph.engine.interface import Delta, InvalidIriError, QueryNotSupportedError, QuerySyntaxError
 from koopgraph.errors import ApiError
 
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 START_TIMEOUT = 300.0  # seconds a worker may take to load its replica (a million quads: ~6 s)
 RESNAPSHOT_BYTES = 64 * 1024 * 1024  # changes since the snapshot after which a new snapshot is taken
+SNAPSHOT_PREFIX = "koopgraph-replica-"  # then the server process's id: <tmp>/koopgraph-replica-<pid>-<random>/
 NQ = ox.RdfFormat.N_QUADS
 
 
@@ -139,6 +142,7 @@ def _serve(conn, snapshot: str | None) -> None:
     """A worker's whole life: load the replica, then apply changes and
     answer queries in the order they arrive, until the parent goes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    end_with_parent(signal.SIGKILL)  # the forkserver, gone when the server process is
     store = EmbeddedEngine(ox.Store())
     if snapshot:
         store.native.bulk_extend(ox.parse(path=snapshot, format=NQ))
@@ -157,6 +161,26 @@ def _serve(conn, snapshot: str | None) -> None:
 
 
 # ---------------------------------------------------------------- the pool, in the server process
+
+def _remove_stale_snapshots() -> None:
+    """Snapshot folders of server processes that are gone (killed outright,
+    so their pool never closed): a snapshot of a large store is hundreds of
+    megabytes, and /tmp is not always emptied at boot."""
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), f"{SNAPSHOT_PREFIX}*-*")):
+        pid = os.path.basename(path)[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
 
 class _Worker:
     """One worker process and the messages on their way to it. Changes go
@@ -241,7 +265,8 @@ class QueryPool:
         self._busy = 0
         self._count = threading.Lock()
         self._answering: set[_Worker] = set()
-        self._dir = tempfile.mkdtemp(prefix="koopgraph-replica-")
+        _remove_stale_snapshots()
+        self._dir = tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-")
         self._snapshot: str | None = None
         self._log: list[tuple] = []
         self._logged = 0

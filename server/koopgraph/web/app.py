@@ -6,7 +6,7 @@ shape file stops the start (with the file and line) instead of failing at a
 user's first click.
 """
 
-import atexit
+import multiprocessing.util
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,9 @@ def _answers(store: engine.Engine, config: dict[str, Any]):
     if config["QUERY_PROCESSES"] and isinstance(store, engine.EmbeddedEngine):
         pool = workers.QueryPool(store, config["MAX_CONCURRENT_QUERIES"], config["QUERY_TIMEOUT"])
         pool.start()
-        atexit.register(pool.close)
+        # On the way out of this process, also where it is granian's worker
+        # process (a multiprocessing child, which runs no atexit handlers).
+        multiprocessing.util.Finalize(None, pool.close, exitpriority=10)
         return pool
     return workers.ThreadAnswers(limits.QueryGate(config["MAX_CONCURRENT_QUERIES"], config["QUERY_TIMEOUT"]))
 

@@ -28,9 +28,13 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from koopgraph.engine import limits
+from koopgraph.web import stop_signals
 
 SETTINGS_ENV = "KOOPGRAPH_SERVE_SETTINGS"  # the resolved settings, handed to granian's worker process
 SERVERS = ("granian", "waitress")
+# A worker that has not stopped this long after SIGTERM is killed (its store
+# stays consistent: RocksDB's log; the next start removes its snapshots).
+WORKER_STOP_SECONDS = 20
 # A SPARQL query in a GET URL may be long; the app refuses it in its own words (400) beyond
 # MAX_QUERY_TOKENS, so granian's own (empty) 414 only comes for heads beyond this.
 MAX_REQUEST_HEAD = 1024 * 1024
@@ -121,7 +125,8 @@ def serve_granian(settings: dict[str, Any], announce: Callable[[str], None]) -> 
 
     server = _Announcing("koopgraph.web.wsgi:from_environment", address=host, port=port, interface=Interfaces.WSGI,
                          workers=1, blocking_threads=settings["THREADS"], factory=True, log_enabled=False,
-                         http1_settings=HTTP1Settings(max_buffer_size=MAX_REQUEST_HEAD))
+                         http1_settings=HTTP1Settings(max_buffer_size=MAX_REQUEST_HEAD),
+                         workers_kill_timeout=WORKER_STOP_SECONDS)
     server.after_spawn = lambda: threading.Thread(target=when_answering, daemon=True).start()
     server.serve()
 
@@ -135,6 +140,8 @@ class _Announcing(MPServer):
 
     def startup(self, spawn_target, target_loader):
         super().startup(spawn_target, target_loader)
+        # After the fork: granian's stop, from a relay thread (web/stop_signals.py).
+        stop_signals.relay(lambda signum: self.signal_handler_interrupt())
         if self.after_spawn is not None:
             self.after_spawn()
 
