@@ -17,6 +17,7 @@ import pytest
 
 import sparqltree
 from sparqltree import COUNTS
+from tests.reliability.helpers import alive
 
 CLI = [sys.executable, "-c", "from koopgraph.cli import main; main()"]
 TIMEOUT = 30
@@ -151,14 +152,7 @@ def test_sigterm_received_by_any_thread_of_granians_worker_ends_the_worker(serve
     worker = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
     _to_a_thread_other_than_the_main_one(worker, signal.SIGTERM)
     process.wait(timeout=TIMEOUT)
-    assert _ended(worker)
-
-
-def _ended(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie has ended
-    except OSError:
-        return True
+    assert not alive({worker})
 
 
 def test_serve_options_become_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

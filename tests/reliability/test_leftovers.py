@@ -9,39 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.reliability.helpers import Served, call
+from tests.reliability.helpers import Served, alive, call, descendants
 
 SNAPSHOTS = "koopgraph-replica-*"
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below pid (Linux /proc)."""
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-    return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    """Those of pids still running (a zombie has ended)."""
-    running = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            running.add(pid)
-    return running
 
 
 def wait_until(condition, seconds: float) -> bool:

@@ -7,8 +7,8 @@ in a lock. granian parks the main thread of its serving process and of its
 worker in threading.Event.wait() until a stop signal's handler sets the
 event; when the kernel picked another thread (a Rust runtime thread, a
 watcher, a query-pool thread), nothing woke the main thread and the server
-never stopped (seen under load; tests/cli/test_serve.py sends SIGTERM to
-each thread in turn). A handler that does run in the main thread while that
+never stopped (seen under load; tests/cli/test_serve.py sends SIGTERM to a
+thread other than the main one, in each process). A handler that does run in the main thread while that
 thread holds the event's lock deadlocks on it.
 
 So the stop is relayed: CPython's C-level handler, which runs on whatever

@@ -13,8 +13,9 @@ from koopgraph.web.serving import SETTINGS_ENV
 
 
 def from_environment() -> Flask:
-    """If the serving process is killed outright (SIGKILL), this worker –
-    which holds the store – ends too instead of living on as an orphan."""
+    """The app, in a worker that ends with the serving process even when
+    that is killed outright (SIGKILL) – it holds the store – and that acts
+    on stop signals whichever of its threads receives them."""
     end_with_parent()
     stop_signals.relay_in_granians_worker()
     return create_app(json.loads(os.environ[SETTINGS_ENV]))
